@@ -1,0 +1,13 @@
+//! What the site (`site-gen`) and the form service (`form-fn`) both need to know, defined once:
+//! the form definitions of `content/forms/*.yaml`, the association's identity of `content/site.yaml`,
+//! and how the values of a submission are normalised and validated.
+//!
+//! No I/O beyond reading a definition, no AWS, no HTML.
+
+pub mod definition;
+pub mod site;
+pub mod source;
+
+pub use definition::{Choice, Field, FieldType, FormDef, Messages};
+pub use site::{Calendar, Contact, Digits, NavItem, SiteConfig};
+pub use source::SourceError;

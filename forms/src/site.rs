@@ -1,0 +1,183 @@
+//! The association's identity and display settings (`site.yaml`), used by the site's pages and
+//! by the service's answers, which share one base layout.
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{SourceError, locate_key};
+
+/// Which digits numbers and dates are written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Digits {
+    /// 0123456789
+    #[default]
+    Western,
+    /// ٠١٢٣٤٥٦٧٨٩
+    ArabicIndic,
+}
+
+/// Which calendars dates are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Calendar {
+    Gregorian,
+    Hijri,
+    #[default]
+    Both,
+}
+
+/// A social-media account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Social {
+    pub name: String,
+    pub url: String,
+}
+
+/// The association's contact details. Every value is optional: a site shows what it has.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub whatsapp: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub map_url: Option<String>,
+    pub hours: Option<String>,
+    #[serde(default)]
+    pub social: Vec<Social>,
+}
+
+impl Contact {
+    /// The keys a channel may name in its `contacts` list.
+    pub const KEYS: [&'static str; 6] =
+        ["phone", "whatsapp", "email", "address", "map_url", "social"];
+
+    /// Whether the key names a contact detail this site has.
+    pub fn has(&self, key: &str) -> bool {
+        match key {
+            "phone" => self.phone.is_some(),
+            "whatsapp" => self.whatsapp.is_some(),
+            "email" => self.email.is_some(),
+            "address" => self.address.is_some(),
+            "map_url" => self.map_url.is_some(),
+            "social" => !self.social.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// One entry of the main menu.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavItem {
+    pub title: String,
+    pub path: String,
+}
+
+/// `site.yaml`: the association and how its site is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub name: String,
+    pub short_name: String,
+    pub description: String,
+    /// The published address, without a trailing `/`.
+    pub base_url: String,
+    /// Where forms post: `{forms_url}/forms/{id}` and `{forms_url}/track`.
+    #[serde(default = "default_forms_url")]
+    pub forms_url: String,
+    #[serde(default)]
+    pub digits: Digits,
+    #[serde(default)]
+    pub calendar: Calendar,
+    #[serde(default)]
+    pub contact: Contact,
+    /// True while the contact details are placeholders; the site then says so.
+    #[serde(default)]
+    pub example_values: bool,
+    #[serde(default)]
+    pub nav: Vec<NavItem>,
+}
+
+fn default_forms_url() -> String {
+    "/api".to_string()
+}
+
+impl SiteConfig {
+    /// Parses and checks `site.yaml`; `file` names it in errors.
+    pub fn from_yaml(file: &str, text: &str) -> Result<Self, Vec<SourceError>> {
+        let mut site: SiteConfig =
+            serde_norway::from_str(text).map_err(|e| vec![SourceError::from_yaml(file, &e, 0)])?;
+        let mut errors = Vec::new();
+        site.base_url = site.base_url.trim_end_matches('/').to_string();
+        site.forms_url = site.forms_url.trim_end_matches('/').to_string();
+        if !(site.base_url.starts_with("https://") || site.base_url.starts_with("http://")) {
+            let (l, c) = locate_key(text, "base_url", None);
+            errors.push(SourceError::new(
+                file,
+                l,
+                c,
+                "base_url must be a full address such as https://example.org",
+            ));
+        }
+        for item in &site.nav {
+            if !item.path.starts_with('/') {
+                let (l, c) = locate_key(text, "path", Some(&item.path));
+                errors.push(SourceError::new(
+                    file,
+                    l,
+                    c,
+                    format!("menu path {:?} must start with /", item.path),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(site)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The address a form posts to.
+    pub fn form_action(&self, form_id: &str) -> String {
+        format!("{}/forms/{form_id}", self.forms_url)
+    }
+
+    /// The address the follow-up form posts to.
+    pub fn track_action(&self) -> String {
+        format!("{}/track", self.forms_url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "name: جمعية\nshort_name: ج\ndescription: d\nbase_url: https://x.example.org/\ndigits: arabic-indic\n";
+
+    #[test]
+    fn parses_a_minimal_site() {
+        let s = SiteConfig::from_yaml("site.yaml", GOOD).unwrap();
+        assert_eq!(s.base_url, "https://x.example.org");
+        assert_eq!(s.digits, Digits::ArabicIndic);
+        assert_eq!(s.calendar, Calendar::Both);
+        assert_eq!(s.form_action("request"), "/api/forms/request");
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_where_it_is() {
+        let text = format!("{GOOD}colour: red\n");
+        let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (6, 1), "{}", errs[0]);
+        assert!(errs[0].message.contains("colour"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn a_wrong_digit_setting_says_what_is_allowed() {
+        let text = GOOD.replace("arabic-indic", "roman");
+        let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
+        assert_eq!(errs[0].line, 5);
+        assert!(errs[0].message.contains("western"), "{}", errs[0]);
+    }
+}

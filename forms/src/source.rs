@@ -1,0 +1,103 @@
+//! Errors that point at a place in a content file, for staff who edit it.
+
+use std::fmt;
+
+/// A problem in a content file, with the place it was found (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    /// The file, as the user named it (relative to the site folder where possible).
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl SourceError {
+    pub fn new(
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// An error from the YAML parser, shifted by `line_offset` lines (the front matter of a
+    /// Markdown file starts on its second line).
+    pub fn from_yaml(file: &str, err: &serde_norway::Error, line_offset: usize) -> Self {
+        let (line, column) = err
+            .location()
+            .map(|l| (l.line() + line_offset, l.column()))
+            .unwrap_or((1 + line_offset, 1));
+        // The parser appends " at line L column C" to its message; the location is ours to print.
+        let text = err.to_string();
+        let message = match text.find(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        Self::new(file, line, column, explain(&message))
+    }
+}
+
+/// Rewords the YAML parser's terse messages so that a person who is not a programmer sees what was
+/// expected.
+fn explain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return format!("unknown key {rest} (check its spelling)");
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("missing key {rest}: it is required here");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return format!("wrong kind of value: {rest}");
+    }
+    message.to_string()
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// The 1-based line and column where `key:` is first written at the start of a line (after
+/// indentation and an optional list dash) in `text`, for errors found after parsing. When `after`
+/// is given, the search starts at the first line that contains it.
+pub fn locate_key(text: &str, key: &str, after: Option<&str>) -> (usize, usize) {
+    let start = after
+        .and_then(|a| text.lines().position(|l| l.contains(a)))
+        .unwrap_or(0);
+    for (i, line) in text.lines().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        let body = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        if body.starts_with(&format!("{key}:")) {
+            let col = line.len() - body.len() + 1;
+            return (i + 1, line[..col - 1].chars().count() + 1);
+        }
+    }
+    (start + 1, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_a_key_inside_a_list_item() {
+        let text = "title: x\nfields:\n  - name: a\n    type: text\n  - name: b\n    type: bogus\n";
+        assert_eq!(locate_key(text, "type", Some("name: b")), (6, 5));
+        assert_eq!(locate_key(text, "name", Some("name: b")), (5, 5));
+    }
+}
