@@ -1,0 +1,65 @@
+// In-page audits shared by the page tests: axe-core, layout overflow, and reading a page's
+// language and direction.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The axe-core rule sets asserted: WCAG 2.0 and 2.1, levels A and AA, and best practices. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/** Runs axe-core in `page` and returns its violations, each summarised for a failure message. */
+export async function axeViolations(page) {
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    AXE_TAGS,
+  );
+  return result.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 160), why: n.failureSummary })),
+  }));
+}
+
+/**
+ * Runs in the page: what makes it scroll sideways. `scroll` is how far the document is wider
+ * than the window; `elements` lists visible elements that stick out of the window without
+ * being inside a scrolling box of their own.
+ */
+export function overflowInPage() {
+  const width = document.documentElement.clientWidth;
+  const scroll = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - width;
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const x = getComputedStyle(node).overflowX;
+      if (x === 'auto' || x === 'scroll' || x === 'hidden' || x === 'clip') return true;
+    }
+    return false;
+  };
+  const elements = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    const inside = rect.right > 0 && rect.left < width;
+    const sticksOut = rect.left < -1 || rect.right > width + 1;
+    if (!inside || !sticksOut || scrolls(el)) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility !== 'visible') continue;
+    elements.push(`${el.localName}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} [${Math.round(rect.left)}..${Math.round(rect.right)}]`);
+  }
+  return { scroll, elements: elements.slice(0, 10) };
+}
+
+/** Runs in the page: the root's `lang` and `dir` attributes and its computed direction. */
+export function languageInPage() {
+  const root = document.documentElement;
+  return {
+    lang: root.getAttribute('lang'),
+    dir: root.getAttribute('dir'),
+    direction: getComputedStyle(root).direction,
+    bodyDirection: getComputedStyle(document.body).direction,
+  };
+}
