@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Turns the JSON figures of one bench run into a Markdown report, with the machine and the date.
+
+Reads what exists of site.json, reload.json, cold_start.json, load.json, request_path.json and
+sizes.json in the work folder (a part that was skipped is left out), prints the report, and
+writes it to bench/results/<UTC date and time>.md and bench/results/latest.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+
+def load(work: str, name: str):
+    path = os.path.join(work, name)
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def cmd_version(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "not found"
+
+
+def machine(load_start: str) -> list[str]:
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kib = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    with open("/proc/loadavg") as f:
+        load_end = " ".join(f.read().split()[:3])
+    commit = cmd_version(["git", "rev-parse", "--short", "HEAD"])
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores (`nproc`: {cmd_version(['nproc'])})",
+        f"- Memory: {mem_kib / 1024 / 1024:.1f} GiB; kernel {platform.release()}",
+        f"- Load average (1, 5, 15 min): {load_start} at the start, {load_end} at the end",
+        f"- Commit: {commit}; {cmd_version(['rustc', '--version'])}",
+        f"- {cmd_version(['hugo', 'version'])}",
+        f"- {cmd_version(['wrk', '--version'])}; Python {platform.python_version()}",
+    ]
+
+
+def ms(s: float) -> str:
+    return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
+
+
+def mib(kib) -> str:
+    return "–" if kib is None else f"{kib / 1024:.0f} MiB"
+
+
+def size(b: int) -> str:
+    return f"{b / 1024 / 1024:.1f} MiB" if b >= 1024 * 1024 else f"{b / 1024:.0f} KiB"
+
+
+def site_section(site, reload) -> list[str]:
+    out = []
+    if site and site.get("sizes"):
+        out += [
+            "## site-gen against Hugo",
+            "",
+            "The same generated Arabic pages (headings, lists, tables, links, front matter), built by both "
+            "tools alternately, each run into an emptied output folder. Wall time is the median of the "
+            "runs (fastest–slowest in brackets); peak memory is the largest resident set of any run.",
+            "",
+            "| pages | Markdown | site-gen | Hugo | site-gen / Hugo | site-gen peak RSS | Hugo peak RSS | site-gen output | Hugo output |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in site["sizes"]:
+            sg, hu = r["site-gen"], r["hugo"]
+            out.append(
+                f"| {r['pages']:,} | {size(r['markdown_bytes'])} "
+                f"| {ms(sg['wall_median_s'])} ({ms(sg['wall_min_s'])}–{ms(sg['wall_max_s'])}) "
+                f"| {ms(hu['wall_median_s'])} ({ms(hu['wall_min_s'])}–{ms(hu['wall_max_s'])}) "
+                f"| **{r['ratio']:.2f}** | {mib(sg['peak_rss_kib'])} | {mib(hu['peak_rss_kib'])} "
+                f"| {size(sg['out_bytes'])}, {sg['out_html']:,} HTML | {size(hu['out_bytes'])}, {hu['out_html']:,} HTML |"
+            )
+        runs = site["sizes"][0]["runs"]
+        out += ["", f"{runs} timed runs per tool and size, after one warm-up build each.", ""]
+    if site or reload:
+        out += ["## The default site (`content/`)", "", "| what | figure |", "| --- | ---: |"]
+        if site:
+            d = site["default_site"]
+            out += [
+                f"| full build, median of {d['runs']} | {ms(d['wall_median_s'])} |",
+                f"| peak RSS of a build | {mib(d['peak_rss_kib'])} |",
+                f"| output | {size(d['out_bytes'])}, {d['out_files']} files, {d['out_html']} HTML pages |",
+            ]
+        if reload:
+            out += [
+                f"| `site-gen serve`: start to first page served | {ms(reload['serve_ready_s'])} |",
+                f"| saving a Markdown file → rebuilt page served, median of {reload['edits']} edits "
+                f"| {reload['save_to_served_ms_median']:.0f} ms |",
+                f"| the same, slowest edit | {reload['save_to_served_ms_max']:.0f} ms |",
+            ]
+        out.append("")
+    return out
+
+
+def form_section(cold, loadfig, inproc, sizes) -> list[str]:
+    out = []
+    if not any((cold, loadfig, inproc, sizes)):
+        return out
+    out += ["## form-fn", ""]
+    if cold:
+        out += [
+            "### Cold start (release Lambda build under a local Lambda runtime API)",
+            "",
+            "From spawning the binary to its first `invocation/next` poll, and to its posted answer to the "
+            f"first event, a form submission stored in the DynamoDB-compatible store. {cold['rounds']} cold starts.",
+            "",
+            "| what | median | slowest |",
+            "| --- | ---: | ---: |",
+            f"| spawn → first poll of the runtime API | {cold['first_poll_ms_median']:.1f} ms | {cold['first_poll_ms_max']:.1f} ms |",
+            f"| spawn → first submission answered | {cold['answered_ms_median']:.1f} ms | {cold['answered_ms_max']:.1f} ms |",
+            "",
+            f"Answer status: {', '.join(map(str, cold['status_codes']))}. Peak RSS after the first answer: "
+            f"{mib(cold.get('peak_rss_kib'))}. Store: {cold.get('store', 'see bench/README.md')}.",
+            "",
+        ]
+    if loadfig:
+        out += [
+            "### Submissions on the local HTTP server (embedded store)",
+            "",
+            f"wrk on loopback, {loadfig['duration_s']} s at each concurrency; every request a different valid "
+            "submission, stored before it is answered. The load generator shares the machine's cores.",
+            "",
+            "| concurrent connections | submissions/s | p50 | p90 | p99 | max | errors |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for lv in loadfig["levels"]:
+            out.append(
+                f"| {lv['concurrency']} | {lv['rps']:,.0f} | {lv['p50_us'] / 1000:.2f} ms | {lv['p90_us'] / 1000:.2f} ms "
+                f"| {lv['p99_us'] / 1000:.2f} ms | {lv['max_us'] / 1000:.1f} ms | {lv['errors']} |"
+            )
+        out += [
+            "",
+            f"Server resident memory: {mib(loadfig['rss_idle_kib'])} idle, peak {mib(loadfig['peak_rss_kib'])} "
+            "after all the load.",
+            "",
+        ]
+    if inproc:
+        out += [
+            "### The request path alone, in-process",
+            "",
+            inproc.get("what", ""),
+            "",
+            "| step | calls | p50 | p99 | mean |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for s in inproc["steps"]:
+            out.append(
+                f"| {s['name']} | {s['calls']:,} | {s['p50_ns'] / 1000:.1f} µs | {s['p99_ns'] / 1000:.1f} µs "
+                f"| {s['mean_ns'] / 1000:.1f} µs |"
+            )
+        out.append("")
+    if sizes:
+        out += [
+            "### Size",
+            "",
+            "| what | size |",
+            "| --- | ---: |",
+        ]
+        for k, v in sizes.items():
+            out.append(f"| {k} | {size(v)} ({v:,} bytes) |")
+        out.append("")
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--results", required=True, help="bench/results")
+    ap.add_argument("--load-start", required=True, help="the load average when the run started")
+    ap.add_argument("--command", required=True, help="the command line of the run")
+    args = ap.parse_args()
+    now = time.gmtime()
+    lines = [
+        f"# Benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', now)}",
+        "",
+        f"`{args.command}`",
+        "",
+        "## Machine",
+        "",
+        *machine(args.load_start),
+        "",
+    ]
+    lines += site_section(load(args.work, "site.json"), load(args.work, "reload.json"))
+    lines += form_section(
+        load(args.work, "cold_start.json"),
+        load(args.work, "load.json"),
+        load(args.work, "request_path.json"),
+        load(args.work, "sizes.json"),
+    )
+    text = "\n".join(lines).rstrip() + "\n"
+    print(text)
+    os.makedirs(args.results, exist_ok=True)
+    for name in (time.strftime("%Y-%m-%d-%H%M", now) + ".md", "latest.md"):
+        with open(os.path.join(args.results, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
