@@ -52,7 +52,7 @@ def machine(load_start: str) -> list[str]:
         f"- Load average (1, 5, 15 min): {load_start} at the start, {load_end} at the end",
         f"- Commit: {commit}; {cmd_version(['rustc', '--version'])}",
         f"- {cmd_version(['hugo', 'version'])}",
-        f"- {cmd_version(['wrk', '--version'])}; Python {platform.python_version()}",
+        f"- {cmd_version(['wrk', '--version']).split(' [')[0]}; Python {platform.python_version()}",
     ]
 
 

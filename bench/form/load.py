@@ -90,7 +90,8 @@ def main() -> int:
             out = subprocess.run(
                 ["wrk", "-t", str(threads), "-c", str(c), "-d", f"{args.duration}s", "--timeout", "10s",
                  "-s", os.path.join(HERE, "submit.lua"), base],
-                env=dict(os.environ, BENCH_PATH=f"/api/forms/{args.form}", BENCH_BODY=template),
+                env=dict(os.environ, BENCH_PATH=f"/api/forms/{args.form}", BENCH_BODY=template,
+                     BENCH_RUN=f"{time.time_ns()}"),
                 capture_output=True, text=True, check=True,
             ).stdout
             line = [ln for ln in out.splitlines() if ln.startswith("{")][-1]

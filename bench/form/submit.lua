@@ -1,9 +1,11 @@
 -- wrk script: POSTs form submissions, each one different, and prints the figures as JSON.
 -- BENCH_PATH is the form's address, BENCH_BODY the urlencoded submission; every "{n}" in it is
--- replaced by a number unique to the request (so no submission is taken for a repeat of another).
+-- replaced by a token unique to the request (BENCH_RUN, the thread and a counter), so that no
+-- submission is taken for a repeat of another.
 
 local path = os.getenv("BENCH_PATH") or "/api/forms/feedback"
 local template = os.getenv("BENCH_BODY") or ""
+local run = os.getenv("BENCH_RUN") or "0"
 local threads = {}
 local counter = 0
 
@@ -21,7 +23,7 @@ end
 
 function request()
   counter = counter + 1
-  local body = template:gsub("{n}", tostring(tid) .. "x" .. tostring(counter))
+  local body = template:gsub("{n}", run .. "r" .. tostring(tid) .. "t" .. tostring(counter))
   return wrk.format("POST", path, nil, body)
 end
 
