@@ -38,7 +38,7 @@ after(async () => {
 /** The first few items an audit found, in one line (URLs, sources, elements). */
 function detailOf(audit) {
   const items = (audit.details?.items ?? []).slice(0, 4).map((item) =>
-    [item.url, item.source, item.description, item.node?.snippet, item.node?.explanation].filter((x) => typeof x === 'string').join(' '),
+    [item.url, item.sourceLocation?.url, item.source, item.description, item.node?.snippet, item.node?.explanation].filter((x) => typeof x === 'string').join(' '),
   );
   return items.length ? `\n      ${items.join('\n      ')}` : '';
 }

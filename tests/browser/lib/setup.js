@@ -1,7 +1,7 @@
 // What the suite is run against, as the step script (tests/steps/50-browser.sh) hands it over
 // in the environment, and the browser every test uses.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,24 +23,21 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /**
- * The built sites to test: `SITES="default=/path/to/public,qana=/path/to/public"`.
- * Each is `{ name, root }`.
+ * What the step script built and started, read from the JSON file named by `SUITE`:
+ * `{ "sites": [{ "name", "content", "public", "api", "store" }] }`, where `content` is the
+ * site's content folder, `public` its built site, `api` the address of the form service that
+ * takes its forms, and `store` the command (an array) that lists the records of that service's
+ * store, to which the form's id is appended.
  */
-export function sites() {
-  const spec = process.env.SITES;
-  if (!spec) throw new Error('SITES is not set: run the suite through tests/steps/50-browser.sh');
-  return spec.split(',').map((entry) => {
-    const [name, root] = entry.split('=');
-    if (!name || !root) throw new Error(`SITES entry "${entry}" is not name=folder`);
-    return { name, root: resolve(root) };
-  });
+function suite() {
+  const file = process.env.SUITE;
+  if (!file) throw new Error('SUITE is not set: run the suite through tests/steps/50-browser.sh');
+  return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-/** The form service's address (`FORM_API`, e.g. http://127.0.0.1:3000). */
-export function formApi() {
-  const url = process.env.FORM_API;
-  if (!url) throw new Error('FORM_API is not set: run the suite through tests/steps/50-browser.sh');
-  return url;
+/** The built sites to test, each `{ name, content, root, api, store }`. */
+export function sites() {
+  return suite().sites.map((site) => ({ ...site, root: resolve(site.public) }));
 }
 
 /** A folder under tests/artifacts (ignored by git), created when missing. */
