@@ -102,7 +102,7 @@ for (const { site, server, definitions, formPages, trackPage } of setups) {
           const tag = `${id}-${mode.javaScriptEnabled ? 'js' : 'nojs'}`;
 
           test('a good submission is stored, confirmed with what happens next, and can be followed up', async (t) => {
-            const before = (await records(site, id)).length;
+            const before = await records(site, id);
             const answers = goodAnswers(definition);
             const { context, page } = await open(server, mode, path);
             try {
@@ -115,16 +115,23 @@ for (const { site, server, definitions, formPages, trackPage } of setups) {
               const text = await visibleText(page);
               assert.ok(text.includes(nextSteps(definition)), `the confirmation does not say what happens next («${nextSteps(definition)}»)`);
               const after = await records(site, id);
-              assert.equal(after.length, before + 1, 'one record is added to the store');
+              assert.equal(after.length, before.length + 1, 'one record is added to the store');
+              const record = after.find((r) => !before.some((b) => b.code === r.code));
+              assert.equal(record.status, 'received');
+              const contact = contactField(definition);
+              if (contact?.type === 'phone') {
+                const stored = JSON.stringify(record.values[contact.name]);
+                assert.ok(stored.includes(`+966${answers[contact.name].mobile.slice(1)}`), `the phone typed in Arabic-Indic digits is stored in E.164: ${stored}`);
+              }
               await auditAnswer(page, 'the confirmation');
 
-              const contact = contactField(definition);
               if (!definition.trackable) {
                 assert.ok(!TRACKING_CODE.test(text), 'a form that is not trackable shows no tracking code');
                 return;
               }
               const code = text.match(TRACKING_CODE)?.[0];
               assert.ok(code, 'the confirmation shows a tracking code');
+              assert.equal(record.code, code, 'the code shown is the stored record\'s');
               assert.ok(contact, 'a trackable form has a contact field');
               // Following the request up: the code and the phone number (typed again, in
               // Arabic-Indic digits) show its status.
