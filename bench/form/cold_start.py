@@ -6,11 +6,13 @@ A small emulator of the runtime API (the part a custom runtime uses: `invocation
 submission. Each round spawns the binary afresh and records, from the spawn:
 - the first `next` poll (the binary has started and initialised: its init time);
 - the posted response to the submission (the first answered submission), with its status code.
-The binary is then stopped. Every submission differs, so none is taken for a repeat.
+The binary is then stopped. Every submission differs, so none is taken for a repeat. The store is
+the embedded DynamoDB-compatible one of the local build of form-fn, reached over loopback.
 """
 
 import argparse
 import json
+import importlib.util
 import os
 import statistics
 import subprocess
@@ -151,7 +153,9 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--form", default="feedback")
     ap.add_argument("--fields", required=True, help="the submission, as a JSON object of strings")
-    ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the binary (repeat)")
+    ap.add_argument("--store-binary", required=True,
+                    help="the local build of form-fn, started for its embedded store, which the Lambda binary uses")
+    ap.add_argument("--data-file", required=True, help="the embedded store's file (FORMS_DATA_FILE)")
     ap.add_argument("--json", required=True, help="where to write the results")
     args = ap.parse_args()
     fields = json.loads(args.fields)
@@ -172,9 +176,21 @@ def main() -> int:
         "AWS_REGION": "me-south-1",
         "AWS_DEFAULT_REGION": "me-south-1",
     }
-    for kv in args.env:
-        k, _, v = kv.partition("=")
-        env[k] = v
+    # The DynamoDB-compatible store: the local service's embedded one (it creates the table), which
+    # it names in FORMS_DATA_FILE.endpoint.
+    spec = importlib.util.spec_from_file_location("load", os.path.join(os.path.dirname(__file__), "load.py"))
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    store, _, store_log = load.start_local(args.store_binary, args.data_file)
+    with open(args.data_file + ".endpoint", encoding="utf-8") as f:
+        endpoint = f.read().strip()
+    env.update({
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "TABLE_NAME": "forms",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+    })
+    binary_log = open(args.data_file + ".lambda.log", "wb")
 
     inits, answers, rsss, statuses = [], [], [], []
     for n in range(args.rounds):
@@ -186,21 +202,25 @@ def main() -> int:
         rnd = Round(submission_event(args.form, marked, n), f"req-{n}-{time.time_ns()}")
         server.round = rnd
         start = time.perf_counter()
-        proc = subprocess.Popen([args.binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen([args.binary], env=env, stdout=binary_log, stderr=binary_log)
         answered = rnd.done.wait(30)
         rss = peak_rss_kib(proc.pid)
         rnd.stop.set()
         proc.terminate()
         try:
-            _, err = proc.communicate(timeout=5)
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
-            _, err = proc.communicate()
+            proc.wait()
         if not answered or rnd.error or rnd.response is None:
-            tail = err.decode("utf-8", "replace")[-2000:]
+            store.kill()
+            binary_log.flush()
+            with open(args.data_file + ".lambda.log", encoding="utf-8", errors="replace") as f:
+                tail = f.read()[-2000:]
             sys.exit(f"round {n}: no answer ({rnd.error or 'timeout'}); the binary said:\n{tail}")
         status = int(rnd.response.get("statusCode", 0))
         if not 200 <= status < 400:
+            store.kill()
             sys.exit(f"round {n}: the submission was answered {status}: {str(rnd.response.get('body'))[:500]}")
         inits.append(rnd.first_next - start)
         answers.append(rnd.answered - start)
@@ -210,7 +230,12 @@ def main() -> int:
         print(f"  cold start {n + 1}: first poll {inits[-1] * 1000:.1f} ms, answered {answers[-1] * 1000:.1f} ms ({status})",
               file=sys.stderr)
     server.shutdown()
+    store.terminate()
+    store.wait(timeout=10)
+    store_log.close()
+    binary_log.close()
     result = {
+        "store": "the local form-fn's embedded store (dynoxide, SQLite file) on loopback",
         "rounds": args.rounds,
         "first_poll_ms_median": statistics.median(inits) * 1000,
         "first_poll_ms_max": max(inits) * 1000,

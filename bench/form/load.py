@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput and latency of submissions on the local HTTP server (form-fn with its embedded store).
 
-Starts the local `form-fn` binary on a free loopback port, checks one submission is answered as
+Starts the local `form-fn` binary (its site is embedded when built) on a free loopback port, checks one submission is answered as
 received, then runs wrk (bench/form/submit.lua) at each concurrency for a fixed duration, every
 request a different submission. Records requests/s, p50/p90/p99 latency, errors, and the server's
 peak resident memory (VmHWM) after all the load.
@@ -35,38 +35,44 @@ def vm(pid: int, key: str) -> int | None:
     return None
 
 
+def start_local(binary: str, data_file: str) -> tuple[subprocess.Popen, str, object]:
+    """Starts the local service on a free port and waits until it is healthy."""
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), FORMS_DATA_FILE=data_file)
+    log_path = data_file + ".log"
+    log = open(log_path, "wb")  # the service's log: a file, so that a full pipe never stalls it
+    proc = subprocess.Popen([binary, "--port", str(port)], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base, log
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            with open(log_path, encoding="utf-8", errors="replace") as f:
+                sys.exit(f"form-fn did not become healthy on {base}:\n{f.read()[-2000:]}")
+        time.sleep(0.05)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", required=True, help="the release local build of form-fn")
-    ap.add_argument("--site", required=True, help="the site folder whose forms the service takes")
     ap.add_argument("--form", default="feedback")
     ap.add_argument("--fields", required=True, help="the submission, as a JSON object of strings")
     ap.add_argument("--concurrency", default="1,10,50")
     ap.add_argument("--duration", type=int, default=10, help="seconds of load at each concurrency")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads (at most the concurrency)")
-    ap.add_argument("--arg", action="append", default=[], help="an extra argument for the binary")
+    ap.add_argument("--data-file", required=True, help="the embedded store's file (FORMS_DATA_FILE)")
     ap.add_argument("--json", required=True)
     args = ap.parse_args()
     fields = json.loads(args.fields)
 
-    port = free_port()
-    env = dict(os.environ, PORT=str(port))
-    cmd = [args.binary, "--port", str(port), *args.arg]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    proc, base, log = start_local(args.binary, args.data_file)
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                err = proc.stderr.read().decode("utf-8", "replace")[-2000:] if proc.poll() is not None else ""
-                sys.exit(f"form-fn did not become healthy on {base}:\n{err}")
-            time.sleep(0.05)
         rss_idle = vm(proc.pid, "VmRSS")
 
         # One submission by hand: it must be answered as received, or the figures mean nothing.
@@ -114,6 +120,7 @@ def main() -> int:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
     return 0
