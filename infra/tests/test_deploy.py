@@ -1,0 +1,211 @@
+"""infra/deploy and infra/publish before anything reaches AWS: `--dry-run` prints every command on
+a machine with no AWS tools or credentials and lists what is missing; a real run there stops
+before changing anything and says what to install or set."""
+
+import re
+import shutil
+
+import pytest
+
+from commands import (
+    DEPLOY,
+    PUBLISH,
+    bare_path,
+    commands,
+    forms_digest,
+    missing_section,
+    no_credentials_env,
+    run,
+    stub,
+)
+from conftest import REPO, load_template
+
+STACK = "aman-dry-run"
+BASE_ARGS = ["--stack-name", STACK, "--region", "me-central-1", "--alarm-email", "ops@example.org"]
+
+
+@pytest.fixture
+def bare_env(tmp_path):
+    return no_credentials_env(tmp_path, bare_path(tmp_path))
+
+
+def dry_run(env, *args, script=DEPLOY):
+    result = run(script, ["--dry-run", *args], env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_dry_run_on_a_bare_machine_lists_every_missing_tool_and_the_credentials(bare_env):
+    missing = missing_section(dry_run(bare_env, *BASE_ARGS))
+    for needed in ("aws (AWS CLI", "sam (AWS SAM CLI", "cargo-lambda", "zig", "cargo (Rust", "AWS credentials"):
+        assert needed in missing, f"{needed!r} not listed in:\n{missing}"
+    assert "pip install aws-sam-cli" in missing and "aws configure" in missing
+
+
+def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
+    out = dry_run(bare_env, *BASE_ARGS)
+    cmds = commands(out)
+    heads = [" ".join(c[:2]) for c in cmds]
+    first_sync = heads.index("aws s3")
+    assert heads[:first_sync] == [
+        "cargo run",  # site-gen check: content errors stop everything first
+        "env -u",  # sam build
+        "sam deploy",
+        "aws cloudformation",
+        "cargo run",  # site-gen build
+    ]
+    check, build, deploy, outputs, site = cmds[:first_sync]
+    assert check[-3:] == ["check", "--site", "content"]
+
+    assert build[: build.index("sam")] == [
+        "env", "-u", "CARGO_TARGET_DIR", "CARGO_LAMBDA_BUILD={no_default_features=true}",
+        f"SITE_DIR={REPO}/content",
+    ]
+    assert build[build.index("sam"):] == [
+        "sam", "build", "--beta-features", "--template-file", "infra/template.yaml", "--build-dir", "target/sam/build",
+    ]
+    assert deploy[deploy.index("--stack-name") + 1] == STACK
+    assert deploy[deploy.index("--region") + 1] == "me-central-1"
+    assert "--no-confirm-changeset" in deploy and "CAPABILITY_IAM" in deploy
+
+    assert outputs[:3] == ["aws", "cloudformation", "describe-stacks"]
+    assert site[site.index("--") + 1:] == [
+        "build", "--site", "content", "--out", f"target/infra/site-{STACK}",
+        "--base-url", "<SiteUrl>", "--forms-url", "/api",
+    ]
+    assert cmds[-1] == [
+        "aws", "cloudfront", "create-invalidation", "--distribution-id", "<DistributionId>",
+        "--paths", "/*", "--query", "Invalidation.Id", "--output", "text",
+    ]
+    assert out.rstrip().endswith("Dry run: nothing was run.")
+
+
+def test_the_deployment_passes_only_parameters_the_template_declares(bare_env):
+    deploy = next(c for c in commands(dry_run(bare_env, *BASE_ARGS, "--domain", "www.example.org.sa",
+                                              "--certificate-arn", "arn:aws:acm:us-east-1:123456789012:certificate/1-2",
+                                              "--log-retention-days", "90", "--api-rate", "5", "--api-burst", "8",
+                                              "--table-kms-key", "arn:aws:kms:me-central-1:123456789012:key/1-2"))
+                  if c[:2] == ["sam", "deploy"])
+    overrides = dict(arg.split("=", 1) for arg in deploy[deploy.index("--parameter-overrides") + 1:])
+    assert set(overrides) <= set(load_template()["Parameters"])
+    assert overrides["DomainName"] == "www.example.org.sa"
+    assert overrides["CertificateArn"].endswith("certificate/1-2")
+    assert overrides["LogRetentionDays"] == "90"
+    assert (overrides["ApiRateLimit"], overrides["ApiBurstLimit"]) == ("5", "8")
+    assert re.fullmatch(r"[0-9a-f]{64}", overrides["FormsDigest"])
+
+
+def test_the_stack_outputs_the_script_reads_exist():
+    script = DEPLOY.read_text(encoding="utf-8")
+    read = set(re.findall(r"^\s+(\w+)\) \w+=\"\$value\" ;;", script, re.M))
+    assert {"SiteUrl", "BucketName", "DistributionId", "FormsDigest"} <= read
+    assert read <= set(load_template()["Outputs"])
+
+
+def test_uploads_cache_fingerprinted_assets_for_a_year_and_revalidate_the_rest(bare_env):
+    syncs = [c for c in commands(dry_run(bare_env, *BASE_ARGS)) if c[:3] == ["aws", "s3", "sync"]]
+    immutable = [c for c in syncs if "public, max-age=31536000, immutable" in c]
+    revalidate = [c for c in syncs if c[c.index("--cache-control") + 1] == "no-cache"]
+    assert immutable and revalidate and len(immutable) + len(revalidate) == len(syncs)
+    assert syncs.index(immutable[-1]) < syncs.index(revalidate[0]), "assets go up before the pages that use them"
+    assert all("--delete" not in c for c in immutable), "old assets stay for pages rolled back"
+    assert all("--delete" in c for c in revalidate), "pages removed from the content are removed"
+
+    def types(cmds):
+        return {
+            inc.rsplit(".", 1)[1]: c[c.index("--content-type") + 1]
+            for c in cmds
+            for i, inc in enumerate(c)
+            if c[i - 1] == "--include"
+        }
+
+    assert types(revalidate)["html"] == "text/html; charset=utf-8"
+    assert "html" not in types(immutable), "pages are never cached as immutable"
+    for ext, content_type in {
+        "css": "text/css; charset=utf-8", "xml": "application/xml; charset=utf-8",
+        "txt": "text/plain; charset=utf-8", "svg": "image/svg+xml", "ico": "image/x-icon",
+        "webmanifest": "application/manifest+json", "js": "text/javascript; charset=utf-8",
+    }.items():
+        assert types(revalidate)[ext] == content_type
+    assert types(immutable)["css"] == "text/css; charset=utf-8"
+    for c in revalidate:
+        excluded = [c[i + 1] for i, a in enumerate(c) if a == "--exclude"][1:]
+        assert excluded and all(re.search(r"\[0-9a-f\]", e) for e in excluded)
+
+
+def test_a_second_site_is_built_into_the_service_and_the_pages(bare_env):
+    qana = commands(dry_run(bare_env, *BASE_ARGS, "--site", "examples/qana/content"))
+    build = next(c for c in qana if "sam" in c and "build" in c)
+    assert f"SITE_DIR={REPO}/examples/qana/content" in build
+    site = [c for c in qana if c[:2] == ["cargo", "run"]][-1]
+    assert site[site.index("--site") + 1] == "examples/qana/content"
+
+
+def test_the_forms_digest_follows_the_forms_not_the_pages(bare_env, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site)
+    before = forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", str(site)))
+    page = next(site.glob("policy/*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nفقرة جديدة.\n", encoding="utf-8")
+    assert forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", str(site))) == before
+    form = next(site.glob("forms/*.yaml"))
+    form.write_text(form.read_text(encoding="utf-8") + "\n# تعديل\n", encoding="utf-8")
+    assert forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", str(site))) != before
+    assert forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", "examples/qana/content")) != before
+
+
+def test_publish_only_touches_the_site(bare_env):
+    out = dry_run(bare_env, "--stack-name", STACK, "--region", "me-central-1", script=PUBLISH)
+    heads = {tuple(c[:2]) for c in commands(out)}
+    assert ("sam", "build") not in heads and ("sam", "deploy") not in heads
+    assert not any(c[0] == "env" for c in commands(out))
+    assert {("aws", "cloudformation"), ("cargo", "run"), ("aws", "s3"), ("aws", "cloudfront")} <= heads
+    missing = missing_section(out)
+    assert "aws (AWS CLI" in missing and "sam (" not in missing and "cargo-lambda" not in missing
+    assert "stop unless the stack's FormsDigest is" in out
+
+
+def test_a_dry_run_creates_nothing(bare_env):
+    dry_run(bare_env, *BASE_ARGS)
+    assert not (REPO / "target" / "infra" / f"site-{STACK}").exists()
+
+
+def test_missing_settings_are_named(bare_env):
+    missing = missing_section(dry_run(bare_env))
+    assert "stack name" in missing and "AWS region" in missing and "alarms" in missing
+    missing = missing_section(dry_run(bare_env, *BASE_ARGS, "--domain", "www.example.org.sa"))
+    assert "ACM certificate in us-east-1 for www.example.org.sa" in missing
+    missing = missing_section(dry_run(bare_env, *BASE_ARGS, "--site", "no/such/folder"))
+    assert "content folder with site.yaml" in missing
+
+
+def test_a_real_run_on_a_bare_machine_changes_nothing_and_says_what_to_install(bare_env):
+    result = run(DEPLOY, BASE_ARGS, bare_env)
+    assert result.returncode == 2
+    assert "nothing was changed" in result.stderr
+    for needed in ("aws (AWS CLI", "sam (AWS SAM CLI", "cargo-lambda", "cargo (Rust"):
+        assert needed in result.stderr
+    assert commands(result.stdout) == [], "no command may run before the prerequisites are met"
+
+
+def test_without_credentials_nothing_is_built_or_deployed(tmp_path):
+    """The real AWS CLI finds no credentials: the script stops before sam, cargo or the upload."""
+    aws = shutil.which("aws")
+    if not aws:
+        pytest.fail("the AWS CLI is needed (tests/steps/40-infra.sh installs it in its virtualenv)")
+    tools = {name: stub(tmp_path, name) for name in ("sam", "cargo", "cargo-lambda", "zig", "rustup")}
+    env = no_credentials_env(tmp_path, bare_path(tmp_path, {"aws": aws, **tools}))
+    for script, args in ((DEPLOY, BASE_ARGS), (PUBLISH, BASE_ARGS[:4])):
+        result = run(script, args, env)
+        assert result.returncode == 2, result.stderr
+        assert "AWS credentials" in result.stderr and "aws configure" in result.stderr
+        assert "nothing was changed" in result.stderr
+    assert not (tmp_path / "stub-calls.log").exists(), (tmp_path / "stub-calls.log").read_text()
+
+
+def test_help_names_both_commands(bare_env):
+    result = run(DEPLOY, ["--help"], bare_env)
+    assert result.returncode == 0
+    assert "infra/deploy" in result.stdout and "infra/publish" in result.stdout and "--dry-run" in result.stdout
+    bad = run(DEPLOY, ["--stack"], bare_env)
+    assert bad.returncode == 2 and "unknown option: --stack" in bad.stderr

@@ -1,0 +1,313 @@
+"""What visitors get from CloudFront: clean URLs (Arabic ones too) that reach the built pages, a
+Content-Security-Policy that the built pages satisfy, the security headers, and the site's own
+404 page, while the form service's answers pass through uncached and untouched."""
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+import pytest
+
+from conftest import load_template
+from built_site import BASE_URL, SITES, build_site
+
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'; "
+    "upgrade-insecure-requests"
+)
+
+
+def distribution(resources):
+    return resources["Distribution"]["Properties"]["DistributionConfig"]
+
+
+def headers_policy(resources):
+    return resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+
+
+def csp(resources):
+    return " ".join(headers_policy(resources)["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"].split())
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory):
+    """Every site of the repository, built as infra/deploy builds it."""
+    return {name: build_site(folder, tmp_path_factory.mktemp(name) / "public") for name, folder in SITES.items()}
+
+
+# ------------------------------------------------------------------ clean URLs
+
+
+def run_viewer_request_function(resources, uris):
+    """Runs the template's CloudFront Function on these URIs in Node and returns the new URIs."""
+    node = shutil.which("node")
+    if not node:
+        pytest.fail("node is needed to run the CloudFront Function (tests/steps/40-infra.sh installs it)")
+    code = resources["CleanUrlFunction"]["Properties"]["FunctionCode"]
+    program = (
+        code
+        + "\nconst uris = JSON.parse(process.argv[1]);\n"
+        + "console.log(JSON.stringify(uris.map(u => handler({request: {uri: u, method: 'GET',"
+        + " querystring: {}, headers: {}, cookies: {}}}).uri)));\n"
+    )
+    result = subprocess.run([node, "-e", program, json.dumps(uris)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return dict(zip(uris, json.loads(result.stdout)))
+
+
+def test_clean_urls_are_served_from_their_index_html(resources):
+    arabic = quote("/سياسة-العلاقة")
+    got = run_viewer_request_function(
+        resources,
+        ["/", "/policy/", "/policy", "/channels/phone/", arabic + "/", arabic,
+         "/assets/site.3f2a9c1b.css", "/sitemap.xml", "/404.html", "/v1.0/x.y.svg"],
+    )
+    assert got == {
+        "/": "/index.html",
+        "/policy/": "/policy/index.html",
+        "/policy": "/policy/index.html",
+        "/channels/phone/": "/channels/phone/index.html",
+        arabic + "/": arabic + "/index.html",
+        arabic: arabic + "/index.html",
+        "/assets/site.3f2a9c1b.css": "/assets/site.3f2a9c1b.css",
+        "/sitemap.xml": "/sitemap.xml",
+        "/404.html": "/404.html",
+        "/v1.0/x.y.svg": "/v1.0/x.y.svg",
+    }
+
+
+class _Links(HTMLParser):
+    """Every URL a page refers to, with the tag and attribute it is in."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs = []  # (tag, attribute, value, line)
+        self.inline = []  # (kind, text or attribute, line)
+        self._in = None
+        self._text = []
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        attrs = dict(attrs)
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                self.inline.append(("event handler", f"{name}=", line))
+            if name == "style":
+                self.inline.append(("style attribute", value, line))
+            if name in ("href", "src", "action", "poster", "data") and value is not None:
+                self.refs.append((tag, name, value, line, attrs.get("rel", "")))
+            if name == "srcset" and value:
+                for part in value.split(","):
+                    self.refs.append((tag, "src", part.strip().split(" ")[0], line, ""))
+        if tag == "script" and "src" not in attrs:
+            if attrs.get("type", "").lower() not in ("application/ld+json", "application/json"):
+                self._in, self._text = ("inline script", line), []
+        if tag == "style":
+            self._in, self._text = ("style element", line), []
+
+    def handle_data(self, data):
+        if self._in:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if self._in and tag in ("script", "style"):
+            kind, line = self._in
+            self.inline.append((kind, "".join(self._text), line))
+            self._in = None
+
+
+def pages(out):
+    return sorted(out.rglob("*.html"))
+
+
+def page_url(out, page):
+    path = "/" + page.relative_to(out).as_posix()
+    return BASE_URL + (path[: -len("index.html")] if path.endswith("/index.html") else path)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_internal_link_reaches_a_built_file_through_cloudfront(site, built_sites, resources):
+    """Each link of each page, requested as a browser would (percent-encoded), rewritten by the
+    CloudFront Function and looked up in the bucket as S3 does (decoded), finds its file."""
+    out = built_sites[site]
+    targets = {}
+    for page in pages(out):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, attr, value, line, _ in parser.refs:
+            if tag == "form" or value.startswith(("mailto:", "tel:", "data:", "#", "https://wa.me")):
+                continue
+            url = urlsplit(urljoin(page_url(out, page), value))
+            if f"{url.scheme}://{url.netloc}" != BASE_URL or url.path.startswith("/api/"):
+                continue
+            encoded = quote(unquote(url.path), safe="/")
+            targets.setdefault(encoded, f"{page.relative_to(out)}:{line} ({tag} {attr}={value})")
+    assert targets, f"no internal link found in the {site} site"
+    rewritten = run_viewer_request_function(resources, sorted(targets))
+    missing = [
+        f"{targets[uri]} -> {unquote(key)}"
+        for uri, key in rewritten.items()
+        if not (out / unquote(key).lstrip("/")).is_file()
+    ]
+    assert not missing, "links that would answer the 404 page:\n" + "\n".join(missing)
+
+
+# ------------------------------------------------------------------ Content-Security-Policy
+
+
+def test_the_policy_is_the_strict_one(resources):
+    assert csp(resources) == STRICT_CSP
+
+
+def directives(policy):
+    return {d.split()[0]: d.split()[1:] for d in (p.strip() for p in policy.split(";")) if d}
+
+
+def allowed_inline(sources, text):
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+    return "'unsafe-inline'" in sources or f"'sha256-{digest}'" in sources
+
+
+def allowed_source(sources, url):
+    if url.startswith("data:"):
+        return "data:" in sources
+    absolute = urlsplit(urljoin(BASE_URL + "/", url))
+    if f"{absolute.scheme}://{absolute.netloc}" == BASE_URL:
+        return "'self'" in sources
+    return any(s == f"{absolute.scheme}://{absolute.netloc}" for s in sources)
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_the_built_pages_satisfy_the_content_security_policy(site, built_sites, resources):
+    policy = directives(csp(resources))
+    fallback = policy["default-src"]
+    src = {
+        "script": policy.get("script-src", fallback),
+        "style": policy.get("style-src", fallback),
+        "img": policy.get("img-src", fallback),
+        "font": policy.get("font-src", fallback),
+        "form": policy.get("form-action", ["*"]),
+    }
+    out = built_sites[site]
+    violations = []
+    for page in pages(out):
+        where = page.relative_to(out)
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for kind, text, line in parser.inline:
+            sources = src["script"] if kind in ("inline script", "event handler") else src["style"]
+            if kind == "event handler" or not allowed_inline(sources, text):
+                violations.append(f"{where}:{line}: {kind} (not allowed by the policy)")
+        for tag, attr, value, line, rel in parser.refs:
+            if value.strip().lower().startswith("javascript:"):
+                violations.append(f"{where}:{line}: javascript: URL")
+            kind = {"script": "script", "img": "img", "source": "img", "form": "form"}.get(tag)
+            if tag == "link" and "stylesheet" in rel:
+                kind = "style"
+            if tag == "link" and ("preload" in rel or "icon" in rel):
+                kind = "img" if "icon" in rel else None
+            if tag in ("iframe", "object", "embed", "frame"):
+                violations.append(f"{where}:{line}: <{tag}> (object-src 'none', no frames)")
+            if tag == "base" and not allowed_source(policy.get("base-uri", ["*"]), value):
+                violations.append(f"{where}:{line}: <base href={value}>")
+            if kind and not allowed_source(src[kind], value):
+                violations.append(f"{where}:{line}: <{tag} {attr}={value}> from a source the policy forbids")
+    assert not violations, f"the {site} site breaks the CSP of infra/template.yaml:\n" + "\n".join(violations)
+
+
+# ------------------------------------------------------------------ headers and errors
+
+
+def test_every_response_gets_the_security_headers(resources):
+    config = distribution(resources)
+    behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+    assert all(b["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"} for b in behaviours)
+    security = headers_policy(resources)["SecurityHeadersConfig"]
+    hsts = security["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= 63072000 and hsts["IncludeSubdomains"] is True
+    assert hsts["Preload"] == {"Fn::If": ["HasCustomDomain", True, False]}
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
+    assert "ContentTypeOptions" in security
+    assert all(h.get("Override") is True for h in security.values())
+    custom = {h["Header"]: " ".join(h["Value"].split()) for h in headers_policy(resources)["CustomHeadersConfig"]["Items"]}
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert f"{feature}=()" in custom["Permissions-Policy"]
+
+
+def test_the_form_service_is_never_cached_and_takes_posts(resources):
+    [api] = distribution(resources)["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*"
+    assert api["CachePolicyId"] == CACHING_DISABLED
+    assert api["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+    assert "POST" in api["AllowedMethods"]
+    assert "FunctionAssociations" not in api, "the clean-URL rewrite must not touch /api/*"
+    default = distribution(resources)["DefaultCacheBehavior"]
+    assert default["FunctionAssociations"] == [
+        {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["CleanUrlFunction", "FunctionMetadata.FunctionARN"]}}
+    ]
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_missing_pages_get_the_sites_404_page_and_the_services_errors_pass(site, built_sites, resources):
+    """S3 answers 403 for a missing key (CloudFront may not list the bucket); only that status is
+    replaced, by the site's own 404.html, so the service's 4xx and 5xx answers reach the visitor."""
+    assert distribution(resources)["CustomErrorResponses"] == [
+        {"ErrorCode": 403, "ResponseCode": 404, "ResponsePagePath": "/404.html", "ErrorCachingMinTTL": 10}
+    ]
+    assert (built_sites[site] / "404.html").is_file()
+    statements = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    granted = [a for s in statements if s["Effect"] == "Allow" for a in [s["Action"]]]
+    assert granted == ["s3:GetObject"], "with s3:ListBucket, S3 would answer 404 and the mapping would miss it"
+
+
+def test_the_bucket_is_private_versioned_and_tls_only(resources):
+    bucket = resources["SiteBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    statements = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    [allow] = [s for s in statements if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert "AWS:SourceArn" in allow["Condition"]["StringEquals"]
+    [deny] = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_submissions_survive_the_stack(resources):
+    table = resources["SubmissionsTable"]
+    assert table["DeletionPolicy"] == "Retain" and table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["DeletionProtectionEnabled"] is True
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_alarms_reach_the_alarm_email(resources):
+    alarms = {n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    watched = set()
+    for props in alarms.values():
+        assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        metrics = [props.get("MetricName")] + [
+            m["MetricStat"]["Metric"]["MetricName"] for m in props.get("Metrics", []) if "MetricStat" in m
+        ]
+        watched.update(m for m in metrics if m)
+    assert {"Errors", "5xx", "ReadThrottleEvents", "WriteThrottleEvents"} <= watched
+    assert resources["AlarmTopic"]["Properties"]["Subscription"] == [
+        {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+    ]
+
+
+def test_every_checkov_skip_gives_its_reason():
+    for name, resource in load_template()["Resources"].items():
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
+            assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"])
+            assert len(skip.get("comment", "").split()) >= 8, f"{name}: {skip['id']} has no real reason"
