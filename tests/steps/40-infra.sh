@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The AWS deployment (infra/), checked without an AWS account: cfn-lint and checkov on the
+# template, the tests that tie the template to form-fn's code and to the built sites, and
+# infra/deploy and infra/publish (dry runs on a bare machine, and a real publish with the AWS CLI
+# against moto, an AWS-compatible server on 127.0.0.1).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+# What the checks need on a fresh Debian machine.
+need=()
+command -v node >/dev/null || need+=(nodejs)
+command -v shellcheck >/dev/null || need+=(shellcheck)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Two virtualenvs, made again only when their requirements change: checkov pins its own
+# dependencies (pytest among them) and cannot share one with the tests.
+venv() {
+  local dir=$1 requirements=$2 stamp
+  stamp=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ "$(cat "$dir/.requirements" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+    echo "$stamp" >"$dir/.requirements"
+  fi
+}
+venv "$target/venv-infra" infra/requirements.txt
+venv "$target/venv-checkov" infra/requirements-checkov.txt
+
+echo "shellcheck: infra/deploy infra/publish"
+shellcheck infra/deploy infra/publish tests/steps/40-infra.sh
+
+echo "cfn-lint: infra/template.yaml (errors and warnings fail)"
+"$target/venv-infra/bin/cfn-lint" infra/template.yaml
+
+echo "checkov: infra/template.yaml (failed checks fail; skips must give a reason and be needed)"
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+checkov_status=0
+"$target/venv-checkov/bin/checkov" -f infra/template.yaml --framework cloudformation \
+  --skip-download --output json >"$report" || checkov_status=$?
+"$target/venv-infra/bin/python" - "$report" "$checkov_status" <<'PY'
+import json, sys
+sys.path.insert(0, "infra/tests")
+from conftest import load_template
+report = json.load(open(sys.argv[1]))
+results = report["results"]
+for check in results["failed_checks"]:
+    print(f"FAILED {check['check_id']} {check['check_name']}: {check['resource']} "
+          f"(infra/template.yaml:{check['file_line_range'][0]})")
+assert report["summary"]["failed"] == 0 and sys.argv[2] == "0", "checkov reports failed checks"
+skipped = {(c["resource"].split(".")[-1], c["check_id"]) for c in results["skipped_checks"]}
+written = {(name, s["id"]) for name, r in load_template()["Resources"].items()
+           for s in r.get("Metadata", {}).get("checkov", {}).get("skip", [])}
+assert written == skipped, f"skips that no check needs: {sorted(written - skipped)}"
+print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
+      f"{len(skipped)} skipped, each with its reason in the template")
+PY
+echo "site-gen: built for the tests of the built sites and of infra/publish"
+cargo build --locked -q -p site-gen
+
+echo "pytest: infra/tests"
+PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" \
+  "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q infra/tests
