@@ -2,9 +2,14 @@
 //! the form definitions of `content/forms/*.yaml`, the association's identity of `content/site.yaml`,
 //! and how the values of a submission are normalised and validated.
 //!
-//! No I/O beyond reading a definition, no AWS, no HTML.
+//! No I/O beyond reading a definition, no AWS. HTML only behind the `render` feature: the Tera
+//! setup, filters and base layout context that the site and the service share.
 
+pub mod dates;
 pub mod definition;
+pub mod digits;
+#[cfg(feature = "render")]
+pub mod render;
 pub mod site;
 pub mod source;
 
