@@ -56,7 +56,7 @@ def fresh(path: str) -> None:
         shutil.rmtree(path)
 
 
-def compare(site_gen: str, work: str, forms: str, pages: int, runs: int) -> dict:
+def compare(site_gen: str, templates: str, work: str, forms: str, pages: int, runs: int) -> dict:
     sg_site = os.path.join(work, f"sg-{pages}")
     hugo_site = os.path.join(work, f"hugo-{pages}")
     sg_out = os.path.join(work, f"sg-{pages}-public")
@@ -77,7 +77,7 @@ def compare(site_gen: str, work: str, forms: str, pages: int, runs: int) -> dict
         os.path.getsize(os.path.join(sg_site, "pages", n)) for n in os.listdir(os.path.join(sg_site, "pages"))
     )
     tools = {
-        "site-gen": [site_gen, "build", "--site", sg_site, "--out", sg_out],
+        "site-gen": [site_gen, "build", "--site", sg_site, "--templates", templates, "--out", sg_out],
         "hugo": ["hugo", "--quiet", "--source", hugo_site, "--destination", hugo_out],
     }
     outs = {"site-gen": sg_out, "hugo": hugo_out}
@@ -113,12 +113,12 @@ def compare(site_gen: str, work: str, forms: str, pages: int, runs: int) -> dict
     return result
 
 
-def default_site(site_gen: str, site: str, work: str, runs: int) -> dict:
+def default_site(site_gen: str, templates: str, site: str, work: str, runs: int) -> dict:
     out = os.path.join(work, "default-public")
     walls, rsss = [], []
     for r in range(runs + 1):
         fresh(out)
-        wall, rss = timed([site_gen, "build", "--site", site, "--out", out])
+        wall, rss = timed([site_gen, "build", "--site", site, "--templates", templates, "--out", out])
         if r > 0:
             walls.append(wall)
             rsss.append(rss)
@@ -139,6 +139,7 @@ def default_site(site_gen: str, site: str, work: str, runs: int) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site-gen", required=True, help="the release site-gen binary")
+    ap.add_argument("--templates", required=True, help="the templates folder")
     ap.add_argument("--work", required=True, help="scratch folder")
     ap.add_argument("--forms", required=True, help="a site's forms/ folder for the synthetic site")
     ap.add_argument("--default-site", required=True, help="the default site folder")
@@ -147,10 +148,10 @@ def main() -> int:
     ap.add_argument("--json", required=True, help="where to write the results")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
-    results = {"default_site": default_site(args.site_gen, args.default_site, args.work, args.runs), "sizes": []}
+    results = {"default_site": default_site(args.site_gen, args.templates, args.default_site, args.work, args.runs), "sizes": []}
     print(f"  default site: {results['default_site']['wall_median_s']:.3f} s", file=sys.stderr)
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        results["sizes"].append(compare(args.site_gen, args.work, args.forms, n, args.runs))
+        results["sizes"].append(compare(args.site_gen, args.templates, args.work, args.forms, n, args.runs))
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
     return 0

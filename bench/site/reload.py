@@ -62,6 +62,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site-gen", required=True)
     ap.add_argument("--site", required=True, help="the site folder to copy (the default site)")
+    ap.add_argument("--templates", required=True, help="the templates folder")
     ap.add_argument("--work", required=True)
     ap.add_argument("--edits", type=int, default=10)
     ap.add_argument("--json", required=True)
@@ -78,9 +79,8 @@ def main() -> int:
         f.write(PAGE.format(marker="start"))
 
     port = free_port()
-    out = os.path.join(args.work, "reload-public")
     proc = subprocess.Popen(
-        [args.site_gen, "serve", "--site", site, "--out", out, "--port", str(port)],
+        [args.site_gen, "serve", "--site", site, "--templates", args.templates, "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -106,7 +106,6 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
     result = {
         "edits": args.edits,
         "serve_ready_s": startup,
