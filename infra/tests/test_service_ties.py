@@ -317,11 +317,15 @@ def test_sam_builds_the_service_binary(resources):
 
 
 def test_the_lambda_needs_none_of_the_default_features():
-    """infra/deploy builds the Lambda without default features: the runtime must not be one."""
+    """infra/deploy builds the Lambda without default features: what the Lambda runs on must not
+    be behind one, and the development store must be one that can be left out."""
     manifest = tomllib.loads((FORM_FN / "Cargo.toml").read_text(encoding="utf-8"))
     deps = manifest["dependencies"]
-    assert "lambda_http" in deps, "form-fn no longer depends on lambda_http"
-    assert not (isinstance(deps["lambda_http"], dict) and deps["lambda_http"].get("optional")), (
-        "lambda_http is optional; the Lambda is built with --no-default-features"
-    )
-    assert "local" in manifest["features"]["default"]
+    for needed in ("lambda_http", "aws-sdk-dynamodb", "aws-config"):
+        assert needed in deps, f"form-fn no longer depends on {needed}"
+        assert not (isinstance(deps[needed], dict) and deps[needed].get("optional")), (
+            f"{needed} is optional, but the Lambda is built with no default features"
+        )
+    store = [f.removeprefix("dep:") for f in manifest["features"].get("local", []) if f.startswith("dep:")]
+    assert store, "form-fn has no feature `local` with the embedded store to leave out of the Lambda"
+    assert all(deps[d].get("optional") for d in store)
