@@ -1,1 +1,134 @@
-fn main() {}
+//! The `site-gen` command: `build`, `check` and `serve` (see `site-gen --help`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use site_gen::render::Mode;
+use site_gen::serve::{ServeOptions, serve};
+use site_gen::{Config, Overrides, build, check};
+
+/// Builds the association's Arabic policy site from its content folder.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// The content folder.
+    #[arg(long, default_value = "content")]
+    site: PathBuf,
+    /// The templates folder (default: the `templates/` beside the content folder or above it).
+    #[arg(long)]
+    templates: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Builds the site into the output folder, replacing it only when the whole build succeeded.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The output folder.
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// The published address, replacing site.yaml's `base_url`.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Where forms post, replacing site.yaml's `forms_url`.
+        #[arg(long)]
+        forms_url: Option<String>,
+    },
+    /// Checks the content and templates without writing anything; lists every problem.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Builds and serves a preview on 127.0.0.1, rebuilding and reloading on every change.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The local form service that /api/… is passed on to.
+        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        api: String,
+    },
+}
+
+fn config(args: SiteArgs, overrides: Overrides) -> Config {
+    Config {
+        site: args.site,
+        templates: args.templates,
+        overrides,
+        today: None,
+    }
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Build {
+            site,
+            out,
+            base_url,
+            forms_url,
+        } => {
+            let config = config(
+                site,
+                Overrides {
+                    base_url,
+                    forms_url,
+                },
+            );
+            let (result, diagnostics) = build(&config, &out, Mode::default());
+            eprint!("{diagnostics}");
+            let (errors, warnings) = diagnostics.counts();
+            match result {
+                Ok(b) => {
+                    println!(
+                        "built {} pages ({} files) into {} in {} ms; {warnings} warning(s)",
+                        b.pages,
+                        b.files,
+                        out.display(),
+                        b.elapsed.as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(()) => {
+                    eprintln!(
+                        "not built: {errors} error(s), {warnings} warning(s); {} was left as it was",
+                        out.display()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check { site } => {
+            let checked = check(&config(site, Overrides::default()), Mode::default());
+            let d = checked.diagnostics;
+            eprint!("{d}");
+            let (errors, warnings) = d.counts();
+            println!("{errors} error(s), {warnings} warning(s)");
+            if d.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Serve { site, port, api } => {
+            match serve(
+                config(site, Overrides::default()),
+                ServeOptions { port, api },
+            ) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

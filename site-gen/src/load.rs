@@ -1,0 +1,310 @@
+//! Reading a content folder into the checked model, collecting every problem on the way.
+
+use std::fs;
+use std::path::Path;
+
+use forms::{FormDef, SiteConfig};
+
+use crate::anchors::Anchors;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::document::Document;
+use crate::model::{
+    self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, Site,
+};
+
+/// Values given on the command line that replace those of `site.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub forms_url: Option<String>,
+}
+
+/// A content folder being read.
+struct Folder<'a> {
+    root: &'a Path,
+    problems: Vec<Diagnostic>,
+}
+
+impl Folder<'_> {
+    fn display(&self, rel: &str) -> String {
+        self.root.join(rel).to_string_lossy().into_owned()
+    }
+
+    fn read(&mut self, rel: &str) -> Option<String> {
+        match fs::read_to_string(self.root.join(rel)) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let file = self.display(rel);
+                self.problems.push(Diagnostic::error(
+                    file,
+                    1,
+                    1,
+                    format!("cannot read the file: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The files of `dir` ending in `ext`, by name; `_index.md` apart. Other files are warned of.
+    fn list(&mut self, dir: &str, ext: &str) -> (Option<String>, Vec<String>) {
+        let mut names: Vec<String> = match fs::read_dir(self.root.join(dir)) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => return (None, Vec::new()),
+        };
+        names.sort();
+        let mut index = None;
+        let mut files = Vec::new();
+        for name in names {
+            let rel = format!("{dir}/{name}");
+            if name.starts_with('.') || self.root.join(&rel).is_dir() {
+                continue;
+            }
+            if name == "_index.md" && ext == "md" {
+                index = Some(rel);
+            } else if name.ends_with(&format!(".{ext}")) {
+                files.push(rel);
+            } else {
+                let file = self.display(&rel);
+                self.problems.push(
+                    Diagnostic::warning(
+                        file,
+                        1,
+                        1,
+                        format!("this file is ignored: only .{ext} files are read in {dir}/"),
+                    )
+                    .hint(format!(
+                        "rename it to end in .{ext}, or move it out of the content folder"
+                    )),
+                );
+            }
+        }
+        (index, files)
+    }
+
+    fn document(&mut self, rel: &str) -> Option<Document> {
+        let text = self.read(rel)?;
+        match Document::parse(&self.display(rel), &text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.problems.push(e);
+                None
+            }
+        }
+    }
+}
+
+fn stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
+}
+
+fn body_source(doc: &Document, page: &str) -> MarkdownSource {
+    MarkdownSource {
+        file: doc.file.clone(),
+        origin: Origin::Body {
+            first_line: doc.body_line,
+        },
+        text: doc.body.clone(),
+        page: page.to_string(),
+    }
+}
+
+/// Reads the site in `root`. The model is `None` only when `site.yaml` or the policy cannot be
+/// read; otherwise it holds everything that could be read, and the problems say what could not.
+pub fn load(root: &Path, overrides: &Overrides) -> (Option<Site>, Diagnostics) {
+    let mut folder = Folder {
+        root,
+        problems: Vec::new(),
+    };
+    let site = load_into(&mut folder, overrides);
+    let mut d = Diagnostics::default();
+    for p in folder.problems {
+        d.push(p);
+    }
+    (site, d)
+}
+
+fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
+    if !folder.root.is_dir() {
+        let file = folder.root.to_string_lossy().into_owned();
+        folder.problems.push(
+            Diagnostic::error(file, 1, 1, "the content folder does not exist")
+                .hint("run from the repository's root, or give the folder with --site"),
+        );
+        return None;
+    }
+    let site_file = folder.display("site.yaml");
+    let site_text = folder.read("site.yaml");
+    let config =
+        site_text
+            .clone()
+            .and_then(|text| match SiteConfig::from_yaml(&site_file, &text) {
+                Ok(c) => Some(c),
+                Err(errs) => {
+                    folder
+                        .problems
+                        .extend(errs.into_iter().map(Diagnostic::from));
+                    None
+                }
+            });
+    let mut sources = Vec::new();
+    let forms = load_forms(folder, &mut sources);
+    let config = config.map(|mut c| {
+        if let Some(u) = &overrides.base_url {
+            c.base_url = u.trim_end_matches('/').to_string();
+        }
+        if let Some(u) = &overrides.forms_url {
+            c.forms_url = u.trim_end_matches('/').to_string();
+        }
+        c
+    });
+
+    // The policy.
+    let (index, files) = folder.list("policy", "md");
+    let Some(index) = index else {
+        let file = folder.display("policy/_index.md");
+        folder.problems.push(
+            Diagnostic::error(file, 1, 1, "the policy's _index.md is missing")
+                .hint("create policy/_index.md with the title, version, approval and review (docs/content-format.md)"),
+        );
+        return None;
+    };
+    let index = folder.document(&index)?;
+    let sections: Vec<Document> = files.iter().filter_map(|f| folder.document(f)).collect();
+    let config = config?;
+    let mut policy_anchors = Anchors::with_reserved(&model::policy::RESERVED_IDS);
+    let policy = Policy::load(
+        index,
+        sections,
+        config.digits,
+        &mut policy_anchors,
+        &mut folder.problems,
+    );
+
+    // The channels.
+    let (index, files) = folder.list("channels", "md");
+    if index.is_none() && files.is_empty() {
+        let file = folder.display("channels");
+        folder.problems.push(
+            Diagnostic::error(file, 1, 1, "the channels/ folder is missing or empty")
+                .hint("add one file per contact channel, e.g. channels/01-phone.md (docs/content-format.md)"),
+        );
+    }
+    let index = index.and_then(|f| folder.document(&f));
+    let docs: Vec<Document> = files.iter().filter_map(|f| folder.document(f)).collect();
+    let channels = ChannelDirectory::load(index, docs, &config, &forms, &mut folder.problems);
+
+    // The eligibility guide, when the folder exists.
+    let eligibility = if folder.root.join("eligibility").is_dir() {
+        let (index, files) = folder.list("eligibility", "md");
+        let index = index.and_then(|f| folder.document(&f));
+        let docs: Vec<Document> = files.iter().filter_map(|f| folder.document(f)).collect();
+        Some(EligibilityGuide::load(
+            index,
+            docs,
+            &forms,
+            &mut policy_anchors,
+            &mut folder.problems,
+            &mut sources,
+        ))
+    } else {
+        None
+    };
+
+    // The generic pages.
+    let (_, files) = folder.list("pages", "md");
+    let docs: Vec<(String, Document)> = files
+        .iter()
+        .filter_map(|f| folder.document(f).map(|d| (stem(f), d)))
+        .collect();
+    let pages = Page::load_all(docs, &mut folder.problems);
+
+    let policy = policy?;
+    sources.push(body_source(&policy.index, "/policy/"));
+    sources.extend(
+        policy
+            .sections
+            .iter()
+            .map(|s| body_source(&s.doc, "/policy/")),
+    );
+    sources.extend(
+        channels
+            .channels
+            .iter()
+            .map(|c| body_source(&c.doc, "/channels/")),
+    );
+    if let Some(g) = &eligibility {
+        sources.extend(
+            g.categories
+                .iter()
+                .map(|c| body_source(&c.doc, "/eligibility/")),
+        );
+    }
+    sources.extend(pages.iter().map(|p| body_source(&p.doc, &p.path)));
+
+    let mut forms = forms;
+    let position = |id: &str| {
+        config
+            .nav
+            .iter()
+            .position(|n| n.path == model::form_path(id))
+            .unwrap_or(usize::MAX)
+    };
+    forms.sort_by(|a, b| (position(&a.id), &a.id).cmp(&(position(&b.id), &b.id)));
+    Some(Site {
+        config,
+        policy,
+        channels,
+        eligibility,
+        forms,
+        pages,
+        sources,
+        config_file: (site_file, site_text.unwrap_or_default()),
+    })
+}
+
+fn load_forms(folder: &mut Folder, sources: &mut Vec<MarkdownSource>) -> Vec<FormDef> {
+    let (_, files) = folder.list("forms", "yaml");
+    let mut forms = Vec::new();
+    for rel in files {
+        let Some(text) = folder.read(&rel) else {
+            continue;
+        };
+        let file = folder.display(&rel);
+        let id = stem(&rel);
+        match FormDef::from_yaml(&id, &file, &text) {
+            Ok(def) => {
+                let page = model::form_path(&def.id);
+                let mut add = |key: &str, after: Option<&str>, value: &Option<String>| {
+                    if let Some(value) = value {
+                        let (line, column) = forms::source::locate_key(&text, key, after);
+                        sources.push(MarkdownSource {
+                            file: file.clone(),
+                            origin: Origin::Value { line, column },
+                            text: value.clone(),
+                            page: page.clone(),
+                        });
+                    }
+                };
+                add("description", None, &def.description);
+                add("next_steps", None, &def.next_steps);
+                for f in &def.fields {
+                    let at = format!("name: {}", f.name);
+                    add("hint", Some(&at), &f.hint);
+                    for o in &f.options {
+                        add("hint", Some(&format!("value: {}", o.value)), &o.hint);
+                    }
+                }
+                forms.push(def);
+            }
+            Err(errs) => folder
+                .problems
+                .extend(errs.into_iter().map(Diagnostic::from)),
+        }
+    }
+    forms
+}

@@ -1,0 +1,244 @@
+//! The eligibility guide (`eligibility/`, optional): one file per beneficiary category, shown on
+//! `/eligibility/` and in the policy's eligibility section, each with a link that opens the request
+//! form with the category chosen.
+
+use forms::{FieldType, FormDef};
+use serde::{Deserialize, Serialize};
+
+use crate::anchors::Anchors;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::markdown;
+use crate::model::channel::{IndexMeta, form_ids};
+use crate::model::{FormLink, Origin};
+
+/// The name of the form's choice field a category selects, unless the category names another.
+pub const DEFAULT_FIELD: &str = "category";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryMeta {
+    title: String,
+    #[serde(default)]
+    slug: Option<String>,
+    criteria: Vec<String>,
+    #[serde(default)]
+    verification: Vec<String>,
+    form: String,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    option: Option<String>,
+}
+
+/// One beneficiary category.
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    /// The card's anchor on `/eligibility/`.
+    pub id: String,
+    /// Its anchor on `/policy/`.
+    pub policy_id: String,
+    pub title: String,
+    /// Each criterion as inline HTML.
+    pub criteria: Vec<String>,
+    /// How it is verified, as inline HTML.
+    pub verification: Vec<String>,
+    pub form: FormLink,
+    /// The choice it selects in the form, if any: field, value and label.
+    pub option: Option<ChosenOption>,
+    /// Where "apply" leads: the form with the category chosen.
+    pub apply_path: String,
+    pub html: String,
+    #[serde(skip)]
+    pub doc: Document,
+}
+
+/// The value of a form's choice field that a category selects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChosenOption {
+    pub field: String,
+    pub value: String,
+    pub label: String,
+}
+
+/// The guide page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EligibilityGuide {
+    pub title: String,
+    pub description: Option<String>,
+    pub intro_html: String,
+    pub categories: Vec<Category>,
+}
+
+/// Ids the eligibility template uses itself.
+pub const RESERVED_IDS: [&str; 2] = ["main", "top"];
+
+impl EligibilityGuide {
+    /// Reads the guide; a category naming a missing form or option is an error. `policy_anchors`
+    /// are the policy page's ids, on which the categories are listed too.
+    pub fn load(
+        index: Option<Document>,
+        files: Vec<Document>,
+        forms: &[FormDef],
+        policy_anchors: &mut Anchors,
+        problems: &mut Vec<Diagnostic>,
+        sources: &mut Vec<crate::model::MarkdownSource>,
+    ) -> EligibilityGuide {
+        let mut anchors = Anchors::with_reserved(&RESERVED_IDS);
+        let (title, description, intro_html) =
+            match index.map(|d| (d.front_matter::<IndexMeta>(), d)) {
+                Some((Ok(m), d)) => (
+                    m.title,
+                    m.description,
+                    markdown::to_html(&d.body, &mut anchors),
+                ),
+                Some((Err(e), _)) => {
+                    problems.push(e);
+                    ("دليل الأهلية".to_string(), None, String::new())
+                }
+                None => ("دليل الأهلية".to_string(), None, String::new()),
+            };
+        let mut categories = Vec::new();
+        for doc in files {
+            let meta: CategoryMeta = match doc.front_matter() {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            let id = match &meta.slug {
+                Some(s) if anchors.claim(s) => s.clone(),
+                Some(s) => {
+                    let (l, c) = doc.locate("slug", None);
+                    problems.push(
+                        Diagnostic::error(
+                            &doc.file,
+                            l,
+                            c,
+                            format!("duplicate slug {s:?}: another category uses it"),
+                        )
+                        .hint("every category needs its own slug; change one of them"),
+                    );
+                    anchors.unique(s)
+                }
+                None => anchors.unique(&meta.title),
+            };
+            let policy_id = policy_anchors.unique(&meta.title);
+            for (key, list) in [
+                ("criteria", &meta.criteria),
+                ("verification", &meta.verification),
+            ] {
+                let (line, column) = doc.locate(key, None);
+                for text in list {
+                    sources.push(crate::model::MarkdownSource {
+                        file: doc.file.clone(),
+                        origin: Origin::Value { line, column },
+                        text: text.clone(),
+                        page: "/eligibility/".to_string(),
+                    });
+                }
+            }
+            let Some(form) = forms.iter().find(|f| f.id == meta.form) else {
+                let (l, c) = doc.locate("form", None);
+                problems.push(
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        format!("form {:?} does not exist", meta.form),
+                    )
+                    .hint(format!(
+                        "name a file of forms/ without .yaml: {}",
+                        form_ids(forms)
+                    )),
+                );
+                continue;
+            };
+            let field_name = meta.field.as_deref().unwrap_or(DEFAULT_FIELD);
+            let option = match &meta.option {
+                None => None,
+                Some(value) => {
+                    let field = form
+                        .field(field_name)
+                        .filter(|f| f.kind == FieldType::Choice);
+                    let label = field.and_then(|f| f.option_label(value));
+                    match (field, label) {
+                        (None, _) => {
+                            let (l, c) = doc.locate(
+                                if meta.field.is_some() {
+                                    "field"
+                                } else {
+                                    "option"
+                                },
+                                None,
+                            );
+                            problems.push(
+                                Diagnostic::error(
+                                    &doc.file,
+                                    l,
+                                    c,
+                                    format!("form {:?} has no choice field {field_name:?} to choose {value:?} in", form.id),
+                                )
+                                .hint("name the form's choice field with `field:`, or remove `option:`"),
+                            );
+                            None
+                        }
+                        (Some(f), None) => {
+                            let (l, c) = doc.locate("option", None);
+                            let values: Vec<_> =
+                                f.options.iter().map(|o| o.value.as_str()).collect();
+                            problems.push(
+                                Diagnostic::error(
+                                    &doc.file,
+                                    l,
+                                    c,
+                                    format!("option {value:?} is not one of the field {field_name:?} of form {:?}", form.id),
+                                )
+                                .hint(format!("use one of: {}, or add it to forms/{}.yaml", values.join(", "), form.id)),
+                            );
+                            None
+                        }
+                        (Some(_), Some(label)) => Some(ChosenOption {
+                            field: field_name.to_string(),
+                            value: value.clone(),
+                            label: label.to_string(),
+                        }),
+                    }
+                }
+            };
+            let link = FormLink::to(form);
+            let apply_path = match &option {
+                Some(o) => format!("{}{}/", link.path, o.value),
+                None => link.path.clone(),
+            };
+            let html = markdown::to_html(&doc.body, &mut anchors);
+            categories.push(Category {
+                id,
+                policy_id,
+                title: meta.title,
+                criteria: meta
+                    .criteria
+                    .iter()
+                    .map(|c| markdown::inline_html(c))
+                    .collect(),
+                verification: meta
+                    .verification
+                    .iter()
+                    .map(|c| markdown::inline_html(c))
+                    .collect(),
+                form: link,
+                option,
+                apply_path,
+                html,
+                doc,
+            });
+        }
+        EligibilityGuide {
+            title,
+            description,
+            intro_html,
+            categories,
+        }
+    }
+}

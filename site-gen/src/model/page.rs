@@ -1,0 +1,114 @@
+//! Generic pages (`pages/*.md`), served at `/{slug}/`, that staff add without touching templates.
+
+use serde::{Deserialize, Serialize};
+
+use crate::anchors::Anchors;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::markdown;
+
+/// First path segments the site uses itself; a page cannot take them.
+pub const RESERVED_SLUGS: [&str; 10] = [
+    "policy",
+    "channels",
+    "eligibility",
+    "forms",
+    "track",
+    "assets",
+    "api",
+    "404.html",
+    "sitemap.xml",
+    "robots.txt",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageMeta {
+    title: String,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// A generic page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub slug: String,
+    pub path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub html: String,
+    #[serde(skip)]
+    pub doc: Document,
+}
+
+impl Page {
+    /// Reads the pages; `stems` are their file names without `.md`. A slug used twice, or one the
+    /// site uses itself, is an error.
+    pub fn load_all(files: Vec<(String, Document)>, problems: &mut Vec<Diagnostic>) -> Vec<Page> {
+        let mut seen: std::collections::HashMap<String, String> = Default::default();
+        let mut pages = Vec::new();
+        for (stem, doc) in files {
+            let meta: PageMeta = match doc.front_matter() {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            let slug = meta.slug.clone().unwrap_or(stem);
+            let (l, c) = if meta.slug.is_some() {
+                doc.locate("slug", None)
+            } else {
+                (1, 1)
+            };
+            if !crate::model::policy::valid_slug(&slug) {
+                problems.push(
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        format!("slug {slug:?} cannot be an address"),
+                    )
+                    .hint("use letters, digits and - only, e.g. about or من-نحن"),
+                );
+                continue;
+            }
+            if RESERVED_SLUGS.contains(&slug.as_str()) {
+                problems.push(
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        format!("slug {slug:?} is the address of a page the site makes itself"),
+                    )
+                    .hint("choose another slug"),
+                );
+                continue;
+            }
+            if let Some(other) = seen.insert(slug.clone(), doc.file.clone()) {
+                problems.push(
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        format!("duplicate slug {slug:?}: {other} has it too"),
+                    )
+                    .hint("give one of the pages another `slug:` or file name"),
+                );
+                continue;
+            }
+            let mut anchors = Anchors::with_reserved(&["main", "top"]);
+            pages.push(Page {
+                path: format!("/{slug}/"),
+                slug,
+                title: meta.title,
+                description: meta.description,
+                html: markdown::to_html(&doc.body, &mut anchors),
+                doc,
+            });
+        }
+        pages
+    }
+}

@@ -1,0 +1,472 @@
+//! Rendering the model with the templates into the files of the site, in memory. Pages are
+//! rendered in parallel; nothing is written here (see `build`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use forms::FormDef;
+use forms::render::{Assets, CSS_FILE, JS_FILE, PageInfo, Renderer, base_context};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use tera::Context;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Site, form_path};
+
+/// The favicon's file name in `templates/`, published at `/favicon.svg`.
+pub const FAVICON_FILE: &str = "favicon.svg";
+
+/// The templates folder, read.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub dir: PathBuf,
+    /// Every `.html` and `.xml` file: (name, source).
+    pub sources: Vec<(String, String)>,
+    pub css: Vec<u8>,
+    pub js: Vec<u8>,
+    pub favicon: Vec<u8>,
+}
+
+impl Templates {
+    /// Reads `dir`; a missing file is an error naming it.
+    pub fn read(dir: &Path) -> Result<Templates, Diagnostics> {
+        let mut problems = Diagnostics::default();
+        let mut sources = Vec::new();
+        match fs::read_dir(dir) {
+            Ok(entries) => {
+                for e in entries.filter_map(|e| e.ok()) {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.ends_with(".html") || name.ends_with(".xml") {
+                        match fs::read_to_string(e.path()) {
+                            Ok(text) => sources.push((name, text)),
+                            Err(err) => problems.push(Diagnostic::error(
+                                e.path().to_string_lossy(),
+                                1,
+                                1,
+                                format!("cannot read: {err}"),
+                            )),
+                        }
+                    }
+                }
+            }
+            Err(err) => {
+                problems.push(
+                    Diagnostic::error(
+                        dir.to_string_lossy(),
+                        1,
+                        1,
+                        format!("cannot read the templates folder: {err}"),
+                    )
+                    .hint("run from the repository's root, or give the folder with --templates"),
+                );
+                return Err(problems);
+            }
+        }
+        sources.sort();
+        for name in forms::render::TEMPLATES {
+            if !sources.iter().any(|(n, _)| n == name) {
+                problems.push(Diagnostic::error(
+                    dir.join(name).to_string_lossy(),
+                    1,
+                    1,
+                    "this template is missing",
+                ));
+            }
+        }
+        let mut file = |name: &str| match fs::read(dir.join(name)) {
+            Ok(b) => b,
+            Err(err) => {
+                problems.push(Diagnostic::error(
+                    dir.join(name).to_string_lossy(),
+                    1,
+                    1,
+                    format!("cannot read: {err}"),
+                ));
+                Vec::new()
+            }
+        };
+        let (css, js, favicon) = (file(CSS_FILE), file(JS_FILE), file(FAVICON_FILE));
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Templates {
+            dir: dir.to_path_buf(),
+            sources,
+            css,
+            js,
+            favicon,
+        })
+    }
+
+    /// The stylesheet's and script's published addresses.
+    pub fn assets(&self) -> Assets {
+        Assets::new(&self.css, &self.js)
+    }
+}
+
+/// How the pages are made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mode {
+    /// Adds the script that reloads the page when the site is rebuilt (`serve` only).
+    pub live_reload: bool,
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Its place in the output folder, such as `policy/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Output {
+    /// The address this file is served at (`/policy/` for `policy/index.html`).
+    pub fn url_path(&self) -> String {
+        url_path(&self.path)
+    }
+}
+
+/// The address a file of the output is served at.
+pub fn url_path(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(dir) => format!("/{dir}"),
+        None => format!("/{file}"),
+    }
+}
+
+/// A page to render: the template, the page's information and what the template needs besides.
+struct Job {
+    template: &'static str,
+    info: PageInfo,
+    extra: Context,
+    out: String,
+}
+
+fn out_file(path: &str) -> String {
+    format!("{}index.html", path.trim_start_matches('/'))
+}
+
+/// The context of a form page, as the service also builds it (see the comment atop form.html).
+pub fn form_context(site: &Site, form: &FormDef, preselect: Option<(&str, &str)>) -> Context {
+    let mut c = Context::new();
+    c.insert("form", form);
+    c.insert(
+        "action",
+        &if form.id == "track" {
+            site.config.track_action()
+        } else {
+            site.config.form_action(&form.id)
+        },
+    );
+    c.insert("values", &serde_json::Map::new());
+    c.insert("errors", &Vec::<serde_json::Value>::new());
+    if let Some((field, value)) = preselect {
+        c.insert("preselect", &json!({ "field": field, "value": value }));
+    }
+    c
+}
+
+fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let page = |title: &str, path: &str, description: &Option<String>| PageInfo {
+        title: title.to_string(),
+        path: path.to_string(),
+        description: description.clone(),
+        noindex: false,
+    };
+    jobs.push(Job {
+        template: "home.html",
+        info: page(&site.config.short_name, "/", &None),
+        extra: Context::new(),
+        out: "index.html".into(),
+    });
+    jobs.push(Job {
+        template: "policy.html",
+        info: page(&site.policy.title, "/policy/", &site.policy.description),
+        extra: Context::new(),
+        out: out_file("/policy/"),
+    });
+    jobs.push(Job {
+        template: "channels.html",
+        info: page(
+            &site.channels.title,
+            "/channels/",
+            &site.channels.description,
+        ),
+        extra: Context::new(),
+        out: out_file("/channels/"),
+    });
+    if let Some(g) = &site.eligibility {
+        jobs.push(Job {
+            template: "eligibility.html",
+            info: page(&g.title, "/eligibility/", &g.description),
+            extra: Context::new(),
+            out: out_file("/eligibility/"),
+        });
+        for c in &g.categories {
+            let (Some(o), Some(form)) = (&c.option, site.form(&c.form.id)) else {
+                continue;
+            };
+            let mut info = page(&form.title, &c.apply_path, &None);
+            info.noindex = true;
+            jobs.push(Job {
+                template: "form.html",
+                info,
+                extra: form_context(site, form, Some((&o.field, &o.value))),
+                out: out_file(&c.apply_path),
+            });
+        }
+    }
+    for form in &site.forms {
+        let path = form_path(&form.id);
+        jobs.push(Job {
+            template: "form.html",
+            info: page(&form.title, &path, &None),
+            extra: form_context(site, form, None),
+            out: out_file(&path),
+        });
+    }
+    let track = FormDef::track();
+    jobs.push(Job {
+        template: "track.html",
+        info: page(&track.title, "/track/", &None),
+        extra: form_context(site, &track, None),
+        out: out_file("/track/"),
+    });
+    for p in &site.pages {
+        let mut extra = Context::new();
+        extra.insert("content", p);
+        jobs.push(Job {
+            template: "page.html",
+            info: page(&p.title, &p.path, &p.description),
+            extra,
+            out: out_file(&p.path),
+        });
+    }
+    let mut extra = Context::new();
+    extra.insert("status", &404);
+    extra.insert("title", "الصفحة غير موجودة");
+    extra.insert("message", "لم نجد الصفحة التي طلبتها. ربما تغيّر عنوانها أو كُتب خطأً. جرّب الصفحة الرئيسية أو إحدى الصفحات أدناه.");
+    extra.insert("retry", &false);
+    jobs.push(Job {
+        template: "error.html",
+        info: PageInfo {
+            title: "الصفحة غير موجودة".into(),
+            path: "/404.html".into(),
+            description: None,
+            noindex: true,
+        },
+        extra,
+        out: "404.html".into(),
+    });
+    jobs
+}
+
+/// What the templates see of the model besides the page's own context.
+#[derive(Serialize)]
+struct ModelContext<'a> {
+    policy: &'a crate::model::Policy,
+    approval_text: String,
+    channels: &'a crate::model::ChannelDirectory,
+    eligibility: &'a Option<crate::model::EligibilityGuide>,
+    forms: &'a [FormDef],
+    pages: &'a [crate::model::Page],
+}
+
+/// Renders every file of the site. Template errors are reported against the template's file.
+pub fn render_site(
+    site: &Site,
+    templates: &Templates,
+    mode: Mode,
+) -> Result<Vec<Output>, Diagnostics> {
+    let renderer = renderer(site, templates)?;
+    let assets = templates.assets();
+    let model = Context::from_serialize(ModelContext {
+        policy: &site.policy,
+        approval_text: site
+            .policy
+            .approval_text(site.config.calendar, site.config.digits),
+        channels: &site.channels,
+        eligibility: &site.eligibility,
+        forms: &site.forms,
+        pages: &site.pages,
+    })
+    .expect("the model serialises");
+    let jobs = jobs(site);
+    let results: Vec<Result<Output, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut ctx = base_context(&site.config, &job.info, &assets);
+            ctx.extend(model.clone());
+            ctx.extend(job.extra.clone());
+            ctx.insert("live_reload", &mode.live_reload);
+            renderer
+                .render(job.template, &ctx)
+                .map(|html| Output {
+                    path: job.out.clone(),
+                    bytes: html.into_bytes(),
+                })
+                .map_err(|e| template_error(templates, job.template, &job.info.path, e))
+        })
+        .collect();
+    let mut outputs = Vec::new();
+    let mut problems = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => problems.push(d),
+        }
+    }
+    match renderer.render("sitemap.xml", &sitemap_context(site, &outputs)) {
+        Ok(xml) => outputs.push(Output {
+            path: "sitemap.xml".into(),
+            bytes: xml.into_bytes(),
+        }),
+        Err(e) => problems.push(template_error(templates, "sitemap.xml", "/sitemap.xml", e)),
+    }
+    outputs.push(Output {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nDisallow: {}/\n\nSitemap: {}/sitemap.xml\n",
+            site.config
+                .forms_url
+                .trim_start_matches(&site.config.base_url),
+            site.config.base_url
+        )
+        .into_bytes(),
+    });
+    outputs.push(Output {
+        path: assets.css_url.trim_start_matches('/').to_string(),
+        bytes: templates.css.clone(),
+    });
+    outputs.push(Output {
+        path: assets.js_url.trim_start_matches('/').to_string(),
+        bytes: templates.js.clone(),
+    });
+    outputs.push(Output {
+        path: FAVICON_FILE.into(),
+        bytes: templates.favicon.clone(),
+    });
+    problems.extend_all(check_service_templates(site, &renderer, templates));
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+/// The shared renderer for this site, or the template errors.
+pub fn renderer(site: &Site, templates: &Templates) -> Result<Renderer, Diagnostics> {
+    Renderer::new(
+        &site.config,
+        templates
+            .sources
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str())),
+    )
+    .map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(
+            Diagnostic::error(
+                templates.dir.to_string_lossy(),
+                1,
+                1,
+                format!("the templates cannot be loaded: {e}"),
+            )
+            .hint("the message names the template and the line of the mistake"),
+        );
+        d
+    })
+}
+
+fn template_error(
+    templates: &Templates,
+    name: &str,
+    page: &str,
+    e: forms::render::RenderError,
+) -> Diagnostic {
+    Diagnostic::error(templates.dir.join(name).to_string_lossy(), 1, 1, format!("rendering {page} failed: {e}"))
+        .hint("a template refers to something the page does not have; see the comment at the top of the template")
+}
+
+fn sitemap_context(site: &Site, outputs: &[Output]) -> Context {
+    let mut urls: Vec<String> = outputs
+        .iter()
+        .filter(|o| o.path.ends_with("index.html"))
+        .map(Output::url_path)
+        .filter(|p| !(p.starts_with("/forms/") && p.matches('/').count() > 3))
+        .map(|p| format!("{}{p}", site.config.base_url))
+        .collect();
+    urls.sort();
+    let mut c = Context::new();
+    c.insert("urls", &urls);
+    c
+}
+
+/// Renders the answers of the form service with sample values, so that a mistake in their
+/// templates is found when the site is checked, not when a beneficiary sends a form.
+fn check_service_templates(site: &Site, renderer: &Renderer, templates: &Templates) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let assets = templates.assets();
+    let Some(form) = site.forms.first() else {
+        return problems;
+    };
+    let code = form.trackable.then_some("K7M4-Q9TX-3HRP");
+    let samples: Vec<(&str, Context)> = vec![
+        ("received.html", {
+            let mut c = Context::new();
+            c.insert("form", form);
+            c.insert("code", &code);
+            c.insert("received_at", "2025-10-20T09:30:00Z");
+            c.insert("expected_by", &form.response_days.map(|_| "2025-11-03"));
+            c
+        }),
+        ("error.html", {
+            let mut c = Context::new();
+            c.insert("status", &503);
+            c.insert("title", "تعذّر الحفظ");
+            c.insert("message", "لم يُحفظ طلبك.");
+            c.insert("retry", &true);
+            c
+        }),
+        ("form.html", {
+            let mut c = form_context(site, form, None);
+            let errors: Vec<_> = form
+                .fields
+                .iter()
+                .map(|f| json!({"field": f.name, "message": f.msg_required()}))
+                .collect();
+            c.insert("errors", &errors);
+            c
+        }),
+        ("track.html", {
+            let mut c = form_context(site, &FormDef::track(), None);
+            c.insert(
+                "result",
+                &json!({
+                    "code": "K7M4-Q9TX-3HRP", "form_title": form.title, "status": "received",
+                    "status_label": "وصل", "received_at": "2025-10-20T09:30:00Z",
+                    "updated_at": "2025-10-21T10:00:00+03:00", "expected_by": "2025-11-03",
+                    "message": "نراجع طلبك.", "history": [{"status_label": "وصل", "at": "2025-10-20T09:30:00Z"}]
+                }),
+            );
+            c
+        }),
+        ("track.html", {
+            let mut c = form_context(site, &FormDef::track(), None);
+            c.insert("not_found", &true);
+            c
+        }),
+    ];
+    for (name, extra) in samples {
+        let mut info = PageInfo::new("صفحة", "/api/sample");
+        info.noindex = true;
+        let mut ctx = base_context(&site.config, &info, &assets);
+        ctx.extend(extra);
+        if let Err(e) = renderer.render(name, &ctx) {
+            problems.push(template_error(templates, name, "the service's answer", e));
+        }
+    }
+    problems
+}
