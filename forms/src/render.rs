@@ -23,9 +23,11 @@ use crate::digits;
 use crate::site::{Calendar, Contact, Digits, SiteConfig};
 
 /// The templates every site has, by file name, in `templates/`.
-pub const TEMPLATES: [&str; 12] = [
+pub const TEMPLATES: [&str; 14] = [
     "base.html",
     "macros.html",
+    "error_summary.html",
+    "form_body.html",
     "home.html",
     "policy.html",
     "channels.html",
@@ -385,11 +387,11 @@ pub fn markdown_with_ids(
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((at, plain)) = heading.take() {
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
-                        let explicit = id.as_ref().map(|s| s.to_string());
-                        *id = id_for(plain.trim(), explicit.as_deref()).map(CowStr::from);
-                    }
+                if let Some((at, plain)) = heading.take()
+                    && let Event::Start(Tag::Heading { id, .. }) = &mut events[at]
+                {
+                    let explicit = id.as_ref().map(|s| s.to_string());
+                    *id = id_for(plain.trim(), explicit.as_deref()).map(CowStr::from);
                 }
             }
             _ => {}
