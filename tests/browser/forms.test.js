@@ -78,8 +78,9 @@ function nextSteps(definition) {
 async function auditAnswer(page, what) {
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
-  const contrast = await page.evaluate(lowContrastInPage);
-  assert.deepEqual(contrast, [], `${what}: ${JSON.stringify(contrast, null, 2)}`);
+  const { checked, failures } = await page.evaluate(lowContrastInPage);
+  assert.ok(checked > 0, `${what}: no text was measured`);
+  assert.deepEqual(failures, [], `${what}: ${JSON.stringify(failures, null, 2)}`);
 }
 
 /** The definition's contact field (the phone asked for again on follow-up), if any. */

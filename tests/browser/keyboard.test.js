@@ -49,7 +49,7 @@ for (const { site, server, paths } of crawled) {
   describe(`${site.name} site, keyboard`, () => {
     for (const path of paths) {
       for (const width of WIDTHS) {
-        test(`${decodeURI(path)} at ${width}px: Tab order, focus indicator, skip link`, async () => {
+        test(`${decodeURI(path)} at ${width}px: Tab order, focus indicator, skip link`, async (t) => {
           const context = await browser.newContext({ viewport: { width, height: 800 } });
           try {
             const page = await context.newPage();
@@ -57,6 +57,7 @@ for (const { site, server, paths } of crawled) {
             const { stops, positive } = await page.evaluate(tabStopsInPage);
             assert.deepEqual(positive, [], 'a positive tabindex breaks the reading order');
             assert.ok(stops.length > 0, 'nothing on the page can be reached with Tab');
+            t.diagnostic(`${stops.length} tab stops`);
             const unfocused = [];
             for (let n = 0; n < stops.length; n++) unfocused.push(await page.evaluate(unfocusedLookInPage, n));
 

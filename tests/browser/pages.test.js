@@ -50,7 +50,7 @@ for (const { site, server, pages } of crawled) {
       assert.ok(htmlPages.length >= 2, `only ${htmlPages.length} page(s) reachable from / in ${site.root}`);
     });
 
-    test('every internal link answers 200 and every #anchor exists on its page', async () => {
+    test('every internal link answers 200 and every #anchor exists on its page', async (t) => {
       const byKey = new Map(pages.map((p) => [p.path, p]));
       const problems = [];
       const anchors = new Map();
@@ -98,6 +98,9 @@ for (const { site, server, pages } of crawled) {
         const answer = await fetch(url, { redirect: 'manual' });
         if (answer.status !== 200) problems.push(`resource ${decodeURI(new URL(url).pathname)} answers ${answer.status}`);
       }
+      const linkCount = pages.reduce((n, p) => n + p.links.length, 0);
+      const anchorCount = [...anchors.values()].reduce((n, f) => n + f.size, 0);
+      t.diagnostic(`${pages.length} addresses, ${linkCount} internal links, ${anchorCount} distinct anchors, ${resources.size} resources`);
       assert.deepEqual(problems, [], `broken links or anchors on the ${site.name} site:\n${problems.join('\n')}`);
     });
 
@@ -131,10 +134,11 @@ for (const { site, server, pages } of crawled) {
           assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
         });
 
-        test(`no sideways scrolling at ${WIDTHS.join(', ')} px; readable contrast; screenshots at ${SCREENSHOT_WIDTHS.join(' and ')} px`, async () => {
+        test(`no sideways scrolling at ${WIDTHS.join(', ')} px; readable contrast; screenshots at ${SCREENSHOT_WIDTHS.join(' and ')} px`, async (t) => {
           const { page } = opened;
           const overflow = [];
           const contrast = [];
+          let measured = 0;
           const dir = artifacts('screenshots', site.name);
           for (const width of WIDTHS) {
             await page.setViewportSize({ width, height: 800 });
@@ -143,10 +147,14 @@ for (const { site, server, pages } of crawled) {
               overflow.push(`${width}px: the page is ${scroll}px wider than the window; sticking out: ${elements.join(', ') || 'none'}`);
             }
             if (SCREENSHOT_WIDTHS.includes(width)) {
-              for (const f of await page.evaluate(lowContrastInPage)) contrast.push({ width, ...f });
+              const { checked, failures } = await page.evaluate(lowContrastInPage);
+              measured += checked;
+              for (const f of failures) contrast.push({ width, ...f });
               await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
             }
           }
+          t.diagnostic(`contrast measured on ${measured} text elements at 375 and 1280 px`);
+          assert.ok(measured > 0, 'the page shows text whose contrast was measured');
           assert.deepEqual(overflow, [], `sideways scrolling:\n${overflow.join('\n')}`);
           assert.deepEqual(contrast, [], `text below 4.5:1 (3:1 large):\n${JSON.stringify(contrast, null, 2)}`);
         });

@@ -3,8 +3,9 @@
 // visible text is checked here: 4.5:1, or 3:1 for large text (24px, or 18.66px bold).
 
 /**
- * Runs in the page. Returns one entry per visible text element whose contrast is too low or
- * cannot be measured (text over an image or gradient): `{ selector, text, ratio, required, ... }`.
+ * Runs in the page. Returns how many visible text elements were measured (`checked`) and one
+ * entry per element whose contrast is too low or cannot be measured (text over an image or a
+ * gradient): `failures: [{ selector, text, ratio, required, ... }]`.
  */
 export function lowContrastInPage() {
   const parse = (value) => {
@@ -72,6 +73,7 @@ export function lowContrastInPage() {
   };
   const failures = [];
   const seen = new Set();
+  let checked = 0;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     if (!text.data.trim()) continue;
@@ -79,6 +81,7 @@ export function lowContrastInPage() {
     if (!el || seen.has(el) || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(el.tagName)) continue;
     seen.add(el);
     if (!visible(el)) continue;
+    checked += 1;
     const style = getComputedStyle(el);
     const size = parseFloat(style.fontSize);
     const bold = Number(style.fontWeight) >= 700;
@@ -105,5 +108,5 @@ export function lowContrastInPage() {
       });
     }
   }
-  return failures;
+  return { checked, failures };
 }

@@ -46,10 +46,21 @@ export function tabStopsInPage() {
   return { stops, positive };
 }
 
-/** Runs in the page: the focused element's tab-stop number and how it looks. */
-export function focusedInPage() {
+/**
+ * Runs in the page: the focused element's tab-stop number and how it looks, once any scrolling
+ * that focusing started (smooth scrolling) has come to rest.
+ */
+export async function focusedInPage() {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  let last = null;
+  for (let i = 0; i < 120; i++) {
+    await frame();
+    const now = `${scrollX},${scrollY},${JSON.stringify(el.getBoundingClientRect())}`;
+    if (now === last) break;
+    last = now;
+  }
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   const look = {
