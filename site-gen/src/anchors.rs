@@ -14,7 +14,8 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
-        if c == TATWEEL {
+        // Tashkeel are letters by Unicode's `Alphabetic` (Other_Alphabetic), but combining marks.
+        if c == TATWEEL || unicode_normalization::char::is_combining_mark(c) {
             continue;
         }
         if c.is_alphanumeric() {

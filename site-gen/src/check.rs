@@ -66,12 +66,14 @@ fn unescape(s: &str) -> String {
 }
 
 /// Runs the checks over the loaded site and its rendered files; `today` decides whether the next
-/// review has passed.
-pub fn check_site(site: &Site, outputs: &[Output], today: Day) -> Diagnostics {
+/// review has passed. The menu and links are checked only when every file was `loaded`.
+pub fn check_site(site: &Site, outputs: &[Output], today: Day, loaded: bool) -> Diagnostics {
     let targets = Targets::new(outputs);
     let mut d = Diagnostics::default();
-    check_nav(site, &targets, &mut d);
-    check_links(site, &targets, &mut d);
+    if loaded {
+        check_nav(site, &targets, &mut d);
+        check_links(site, &targets, &mut d);
+    }
     check_dates(site, today, &mut d);
     d
 }
@@ -81,7 +83,7 @@ fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
     for item in &site.config.nav {
         let path = item.path.split(['#', '?']).next().unwrap_or("");
         if !targets.has_page(path) {
-            let (l, c) = forms::source::locate_key(text, "path", Some(&item.path));
+            let (l, c) = locate_in_flow(text, "path", &item.path);
             let hint = match suggest(targets, path) {
                 Some(s) => {
                     format!("did you mean {s}? Menu paths are pages of this site, ending in /")
@@ -102,6 +104,17 @@ fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// The place of `key: value`, also inside a flow mapping such as `- { title: …, path: /x/ }`.
+fn locate_in_flow(text: &str, key: &str, value: &str) -> (usize, usize) {
+    let needle = format!("{key}: {value}");
+    for (i, line) in text.lines().enumerate() {
+        if let Some(at) = line.find(&needle) {
+            return (i + 1, line[..at].chars().count() + 1);
+        }
+    }
+    forms::source::locate_key(text, key, Some(value))
 }
 
 fn suggest(targets: &Targets, path: &str) -> Option<String> {

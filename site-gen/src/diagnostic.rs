@@ -70,13 +70,38 @@ impl Diagnostic {
 
 impl From<SourceError> for Diagnostic {
     fn from(e: SourceError) -> Self {
-        let hint = hint_for(&e.message);
-        let d = Diagnostic::error(e.file, e.line, e.column, e.message);
+        let message = reword(&e.message);
+        let hint = hint_for(&message);
+        let d = Diagnostic::error(e.file, e.line, e.column, message);
         match hint {
             Some(h) => d.hint(h),
             None => d,
         }
     }
+}
+
+/// Says the YAML reader's messages about a nested key (`approval.date: invalid type: …`) in
+/// words: which key, what it holds, what it should hold.
+fn reword(message: &str) -> String {
+    let Some((key, rest)) = message.split_once(": ") else {
+        return message.to_string();
+    };
+    if key.contains(' ') {
+        return message.to_string();
+    }
+    if let Some(rest) = rest.strip_prefix("invalid type: ") {
+        return format!("wrong kind of value for `{key}`: {rest}");
+    }
+    if let Some(rest) = rest.strip_prefix("unknown variant ") {
+        return format!("`{key}` cannot be {rest}");
+    }
+    if let Some(rest) = rest.strip_prefix("unknown field ") {
+        return format!("unknown key {rest} in `{key}` (check its spelling)");
+    }
+    if let Some(rest) = rest.strip_prefix("missing field ") {
+        return format!("missing key {rest} in `{key}`: it is required here");
+    }
+    message.to_string()
 }
 
 /// A hint for the messages the YAML reader gives.
@@ -85,6 +110,8 @@ fn hint_for(message: &str) -> Option<String> {
         Some("the keys this file may have are listed after `expected` above and in docs/content-format.md".into())
     } else if message.starts_with("missing key") {
         Some("add the key to the front matter; docs/content-format.md shows an example".into())
+    } else if message.contains("cannot be `") {
+        Some("use one of the values listed after `expected`".into())
     } else if message.starts_with("wrong kind of value") {
         Some("put text in quotes, lists as `[a, b]` or lines starting with `- `, dates as YYYY-MM-DD".into())
     } else if message.contains("did not find expected")

@@ -85,8 +85,11 @@ pub fn check(config: &Config, mode: Mode) -> Checked {
     let outputs = match (&site, templates) {
         (Some(site), Ok(t)) => match render::render_site(site, &t, mode) {
             Ok(outputs) => {
+                // Links are checked once every file reads: a file that does not read has no
+                // anchors, and every link to it would be reported too.
+                let loaded = !diagnostics.has_errors();
                 let today = config.today.unwrap_or_else(Day::today);
-                diagnostics.extend_all(check::check_site(site, &outputs, today));
+                diagnostics.extend_all(check::check_site(site, &outputs, today, loaded));
                 Some(outputs)
             }
             Err(d) => {

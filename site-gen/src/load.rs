@@ -152,7 +152,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
                 }
             });
     let mut sources = Vec::new();
-    let forms = load_forms(folder, &mut sources);
+    let (forms, unread) = load_forms(folder, &mut sources);
     let config = config.map(|mut c| {
         if let Some(u) = &overrides.base_url {
             c.base_url = u.trim_end_matches('/').to_string();
@@ -196,7 +196,8 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     }
     let index = index.and_then(|f| folder.document(&f));
     let docs: Vec<Document> = files.iter().filter_map(|f| folder.document(f)).collect();
-    let channels = ChannelDirectory::load(index, docs, &config, &forms, &mut folder.problems);
+    let channels =
+        ChannelDirectory::load(index, docs, &config, &forms, &unread, &mut folder.problems);
 
     // The eligibility guide, when the folder exists.
     let eligibility = if folder.root.join("eligibility").is_dir() {
@@ -207,6 +208,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
             index,
             docs,
             &forms,
+            &unread,
             &mut policy_anchors,
             &mut folder.problems,
             &mut sources,
@@ -267,9 +269,15 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     })
 }
 
-fn load_forms(folder: &mut Folder, sources: &mut Vec<MarkdownSource>) -> Vec<FormDef> {
+/// The forms that read, and the ids of those that did not (so that what names them is not reported
+/// as naming a missing form).
+fn load_forms(
+    folder: &mut Folder,
+    sources: &mut Vec<MarkdownSource>,
+) -> (Vec<FormDef>, Vec<String>) {
     let (_, files) = folder.list("forms", "yaml");
     let mut forms = Vec::new();
+    let mut unread = Vec::new();
     for rel in files {
         let Some(text) = folder.read(&rel) else {
             continue;
@@ -301,10 +309,13 @@ fn load_forms(folder: &mut Folder, sources: &mut Vec<MarkdownSource>) -> Vec<For
                 }
                 forms.push(def);
             }
-            Err(errs) => folder
-                .problems
-                .extend(errs.into_iter().map(Diagnostic::from)),
+            Err(errs) => {
+                unread.push(id);
+                folder
+                    .problems
+                    .extend(errs.into_iter().map(Diagnostic::from));
+            }
         }
     }
-    forms
+    (forms, unread)
 }

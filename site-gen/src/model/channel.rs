@@ -84,6 +84,7 @@ impl ChannelDirectory {
         files: Vec<Document>,
         site: &SiteConfig,
         forms: &[FormDef],
+        unread: &[String],
         problems: &mut Vec<Diagnostic>,
     ) -> ChannelDirectory {
         let mut anchors = Anchors::with_reserved(&RESERVED_IDS);
@@ -145,7 +146,7 @@ impl ChannelDirectory {
             }
             let form = meta.form.as_ref().and_then(|id| {
                 let found = forms.iter().find(|f| &f.id == id);
-                if found.is_none() {
+                if found.is_none() && !unread.contains(id) {
                     let (l, c) = doc.locate("form", None);
                     problems.push(
                         Diagnostic::error(&doc.file, l, c, format!("form {id:?} does not exist"))

@@ -80,6 +80,7 @@ impl EligibilityGuide {
         index: Option<Document>,
         files: Vec<Document>,
         forms: &[FormDef],
+        unread: &[String],
         policy_anchors: &mut Anchors,
         problems: &mut Vec<Diagnostic>,
         sources: &mut Vec<crate::model::MarkdownSource>,
@@ -140,6 +141,9 @@ impl EligibilityGuide {
                 }
             }
             let Some(form) = forms.iter().find(|f| f.id == meta.form) else {
+                if unread.contains(&meta.form) {
+                    continue;
+                }
                 let (l, c) = doc.locate("form", None);
                 problems.push(
                     Diagnostic::error(

@@ -1,0 +1,367 @@
+//! The content model and `check`: good and bad front matter with the exact place of each problem,
+//! and each kind of problem `check` finds, on a copy of the fixture site changed for the case.
+
+mod common;
+
+use common::{Fixture, config};
+use site_gen::diagnostic::{Diagnostic, Severity};
+use site_gen::render::Mode;
+
+fn problems(f: &Fixture) -> Vec<Diagnostic> {
+    site_gen::check(&f.config(), Mode::default()).diagnostics.0
+}
+
+/// The one problem found, which must be at `rel:line:column`.
+fn only_problem(f: &Fixture, rel: &str, line: usize, column: usize) -> Diagnostic {
+    let found = problems(f);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = found.into_iter().next().unwrap();
+    assert_eq!(
+        (d.file.as_str(), d.line, d.column),
+        (f.file(rel).as_str(), line, column),
+        "{d}"
+    );
+    d
+}
+
+#[test]
+fn the_fixture_site_has_no_problem_and_builds_every_page() {
+    let f = Fixture::new();
+    assert_eq!(problems(&f), vec![]);
+    let checked = site_gen::check(&f.config(), Mode::default());
+    let mut paths: Vec<_> = checked
+        .outputs
+        .unwrap()
+        .iter()
+        .map(|o| o.url_path())
+        .collect();
+    paths.retain(|p| p.ends_with('/') || p.ends_with(".html"));
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "/",
+            "/404.html",
+            "/about/",
+            "/channels/",
+            "/eligibility/",
+            "/forms/feedback/",
+            "/forms/request/",
+            "/forms/request/students/",
+            "/policy/",
+            "/track/"
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_key_is_an_error_at_its_line_naming_the_expected_keys() {
+    let f = Fixture::new();
+    f.edit(
+        "policy/01-introduction.md",
+        "role: introduction\n",
+        "role: introduction\ncolour: red\n",
+    );
+    let d = only_problem(&f, "policy/01-introduction.md", 4, 1);
+    assert!(d.is_error());
+    assert!(d.message.contains("unknown key `colour`"), "{d}");
+    assert!(
+        d.message.contains("`title`") && d.message.contains("`role`"),
+        "names what is allowed: {d}"
+    );
+}
+
+#[test]
+fn a_missing_key_is_an_error_naming_it() {
+    let f = Fixture::new();
+    f.edit("channels/01-phone.md", "kind: phone\n", "");
+    let d = only_problem(&f, "channels/01-phone.md", 2, 1);
+    assert!(d.message.contains("missing key `kind`"), "{d}");
+    assert!(d.hint.is_some());
+}
+
+#[test]
+fn a_wrong_type_is_an_error_at_the_value() {
+    let f = Fixture::new();
+    f.edit(
+        "policy/_index.md",
+        "review_months: 12",
+        "review_months: twelve",
+    );
+    let d = only_problem(&f, "policy/_index.md", 9, 16);
+    assert!(
+        d.message
+            .contains("wrong kind of value for `review_months`")
+            && d.message.contains("twelve"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_bad_date_says_how_to_write_one() {
+    let f = Fixture::new();
+    f.edit("policy/_index.md", "date: 2025-10-20", "date: 20/10/2025");
+    let d = only_problem(&f, "policy/_index.md", 7, 3);
+    assert!(d.message.contains("20/10/2025"), "{d}");
+    assert!(d.hint.as_deref().unwrap().contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn a_broken_internal_link_is_reported_where_it_is_written() {
+    let f = Fixture::new();
+    f.edit("pages/about.md", "نحن جمعية.", "نحن [جمعية](/polcy/).");
+    let d = only_problem(&f, "pages/about.md", 5, 5);
+    assert!(d.message.contains("/polcy/ is not a page"), "{d}");
+}
+
+#[test]
+fn a_link_without_its_trailing_slash_gets_a_suggestion() {
+    let f = Fixture::new();
+    f.edit("pages/about.md", "نحن جمعية.", "نحن [جمعية](/policy).");
+    let d = only_problem(&f, "pages/about.md", 5, 5);
+    assert!(d.hint.as_deref().unwrap().contains("/policy/"), "{d}");
+}
+
+#[test]
+fn a_broken_anchor_is_reported_and_arabic_anchors_resolve() {
+    let f = Fixture::new();
+    // The fixture's own links to #مقدمة, #الهاتف and #اعتماد-مجلس-الإدارة resolve (no problem above);
+    // a percent-encoded Arabic anchor resolves too; a wrong one does not.
+    f.edit(
+        "pages/about.md",
+        "نحن جمعية.",
+        "[أ](/policy/#%D8%AA%D9%81%D8%A7%D8%B5%D9%8A%D9%84-%D8%A3%D8%AE%D8%B1%D9%89) [ب](/policy/#الهدف)",
+    );
+    let d = only_problem(&f, "pages/about.md", 5, 77);
+    assert!(d.message.contains("/policy/ has no anchor #الهدف"), "{d}");
+}
+
+#[test]
+fn links_in_form_definitions_are_checked_at_their_key() {
+    let f = Fixture::new();
+    f.edit(
+        "forms/request.yaml",
+        "/eligibility/#الطلاب",
+        "/eligibility/#العمال",
+    );
+    let d = only_problem(&f, "forms/request.yaml", 2, 1);
+    assert!(d.message.contains("#العمال"), "{d}");
+}
+
+#[test]
+fn a_duplicate_slug_is_an_error() {
+    let f = Fixture::new();
+    f.write(
+        "pages/team.md",
+        "---\ntitle: الفريق\nslug: about\n---\nنص\n",
+    );
+    let d = only_problem(&f, "pages/team.md", 3, 1);
+    assert!(d.message.contains("duplicate slug \"about\""), "{d}");
+
+    let f = Fixture::new();
+    f.edit(
+        "policy/01-introduction.md",
+        "role: introduction",
+        "role: introduction\nslug: قنوات",
+    );
+    f.edit(
+        "policy/02-channels.md",
+        "role: channels",
+        "role: channels\nslug: قنوات",
+    );
+    let d = only_problem(&f, "policy/02-channels.md", 4, 1);
+    assert!(d.message.contains("duplicate slug \"قنوات\""), "{d}");
+}
+
+#[test]
+fn a_page_cannot_take_an_address_the_site_uses() {
+    let f = Fixture::new();
+    f.write("pages/policy.md", "---\ntitle: سياسة أخرى\n---\nنص\n");
+    let d = only_problem(&f, "pages/policy.md", 1, 1);
+    assert!(d.message.contains("a page the site makes itself"), "{d}");
+}
+
+#[test]
+fn a_channel_naming_a_missing_form_is_an_error() {
+    let f = Fixture::new();
+    f.edit("channels/01-phone.md", "form: feedback", "form: complaints");
+    let d = only_problem(&f, "channels/01-phone.md", 5, 1);
+    assert!(
+        d.message.contains("form \"complaints\" does not exist"),
+        "{d}"
+    );
+    assert!(
+        d.hint.as_deref().unwrap().contains("request"),
+        "lists the forms: {d}"
+    );
+}
+
+#[test]
+fn a_channel_naming_a_contact_the_site_lacks_is_an_error() {
+    let f = Fixture::new();
+    f.edit(
+        "channels/01-phone.md",
+        "contacts: [phone]",
+        "contacts: [phone, whatsapp]",
+    );
+    let d = only_problem(&f, "channels/01-phone.md", 4, 1);
+    assert!(
+        d.message
+            .contains("contact \"whatsapp\" is not given in site.yaml"),
+        "{d}"
+    );
+
+    let f = Fixture::new();
+    f.edit(
+        "channels/01-phone.md",
+        "contacts: [phone]",
+        "contacts: [fax]",
+    );
+    let d = only_problem(&f, "channels/01-phone.md", 4, 1);
+    assert!(d.message.contains("unknown contact key \"fax\""), "{d}");
+}
+
+#[test]
+fn a_category_option_missing_from_its_form_is_an_error() {
+    let f = Fixture::new();
+    f.edit(
+        "eligibility/01-students.md",
+        "option: students",
+        "option: pupils",
+    );
+    let d = only_problem(&f, "eligibility/01-students.md", 8, 1);
+    assert!(d.message.contains("option \"pupils\""), "{d}");
+    assert!(
+        d.hint.as_deref().unwrap().contains("students, other"),
+        "{d}"
+    );
+}
+
+#[test]
+fn a_menu_path_that_is_not_a_page_is_an_error() {
+    let f = Fixture::new();
+    f.edit(
+        "site.yaml",
+        "  - { title: من نحن, path: /about/ }",
+        "  - { title: الأخبار, path: /news/ }",
+    );
+    let d = only_problem(&f, "site.yaml", 18, 23);
+    assert!(d.message.contains("/news/"), "{d}");
+}
+
+#[test]
+fn hijri_and_gregorian_dates_that_disagree_are_a_warning_naming_both() {
+    let f = Fixture::new();
+    // 2025-10-20 is 28 Rabi' al-Thani 1447 under Umm al-Qura, not the 29th.
+    f.edit(
+        "policy/_index.md",
+        "  date: 2025-10-20\n",
+        "  date: 2025-10-20\n  hijri: 1447-04-29\n",
+    );
+    let d = only_problem(&f, "policy/_index.md", 8, 3);
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message.contains("1447-04-29")
+            && d.message.contains("2025-10-21")
+            && d.message.contains("2025-10-20"),
+        "{d}"
+    );
+    // A warning does not stop the build.
+    let out = f.dir.path().join("public");
+    assert!(
+        site_gen::build(&f.config(), &out, Mode::default())
+            .0
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_next_review_that_has_passed_is_a_warning() {
+    let f = Fixture::new();
+    let found = site_gen::check(&config(&f.site(), "2026-10-21"), Mode::default())
+        .diagnostics
+        .0;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(found[0].message.contains("2026-10-20"), "{}", found[0]);
+    assert!(
+        site_gen::check(&config(&f.site(), "2026-10-20"), Mode::default())
+            .diagnostics
+            .0
+            .is_empty()
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let f = Fixture::new();
+    f.edit("channels/01-phone.md", "form: feedback", "form: complaints");
+    f.edit(
+        "eligibility/01-students.md",
+        "option: students",
+        "option: pupils",
+    );
+    f.edit("policy/04-approval.md", "role: approval", "role: approvl");
+    let found = problems(&f);
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(Diagnostic::is_error));
+    let role = found
+        .iter()
+        .find(|d| d.message.contains("approvl"))
+        .unwrap();
+    assert!(
+        role.message.contains("`role` cannot be") && role.message.contains("`approval`"),
+        "{role}"
+    );
+}
+
+#[test]
+fn a_site_without_an_eligibility_guide_has_no_page_and_no_link_to_one() {
+    let f = Fixture::new();
+    std::fs::remove_dir_all(f.site().join("eligibility")).unwrap();
+    // What still points at the guide is reported: the menu entry and the form's link.
+    let found = problems(&f);
+    let places: Vec<_> = found.iter().map(|d| (d.file.clone(), d.line)).collect();
+    assert_eq!(
+        places,
+        [(f.file("forms/request.yaml"), 2), (f.file("site.yaml"), 16)],
+        "{found:#?}"
+    );
+    f.edit(
+        "site.yaml",
+        "  - { title: دليل الأهلية, path: /eligibility/ }\n",
+        "",
+    );
+    f.edit(
+        "forms/request.yaml",
+        "  اقرأ [دليل الأهلية](/eligibility/#الطلاب) أولًا.",
+        "  اقرأ الشروط أولًا.",
+    );
+    let checked = site_gen::check(&f.config(), Mode::default());
+    assert!(checked.diagnostics.0.is_empty(), "{}", checked.diagnostics);
+    for o in checked.outputs.unwrap() {
+        let text = String::from_utf8_lossy(&o.bytes);
+        assert!(!o.path.starts_with("eligibility/"), "{}", o.path);
+        assert!(
+            !text.contains("/eligibility/"),
+            "{} links to the guide",
+            o.path
+        );
+    }
+}
+
+#[test]
+fn a_file_without_front_matter_says_what_a_file_starts_with() {
+    let f = Fixture::new();
+    f.write("channels/03-letters.md", "title: الخطابات\n");
+    let d = only_problem(&f, "channels/03-letters.md", 1, 1);
+    assert!(d.message.contains("must start with front matter"), "{d}");
+}
+
+#[test]
+fn a_bad_form_definition_is_reported_at_its_line() {
+    let f = Fixture::new();
+    f.edit("forms/feedback.yaml", "type: rating", "type: stars");
+    let d = only_problem(&f, "forms/feedback.yaml", 5, 11);
+    assert!(d.message.contains("stars"), "{d}");
+}
