@@ -2,7 +2,7 @@
 """Writes a synthetic Arabic site of N pages, the same Markdown for site-gen and for Hugo.
 
 site-gen gets a whole site folder: a minimal `site.yaml`, the policy (`policy/_index.md` and one
-section), the channel directory (one channel), the default site's forms, and `pages/p-NNNNN.md`.
+section), the channel directory (one channel), one form, and `pages/p-NNNNN.md`.
 Hugo gets the same page files under `content/`, served at the same `/{slug}/` addresses, with the
 configuration and layouts of `bench/hugo/`.
 
@@ -12,6 +12,7 @@ pages of the site.
 """
 
 import argparse
+import datetime
 import os
 import random
 import shutil
@@ -134,7 +135,7 @@ version: "1.0"
 approval:
   body: مجلس الإدارة
   meeting: الجلسة الأولى
-  date: 2025-10-20
+  date: {date}
 review_cycle: سنوي
 review_months: 12
 ---
@@ -146,6 +147,27 @@ title: الهدف العام
 role: goal
 ---
 تقديم خدمة متميزة للمستفيدين.
+"""
+
+FORM = """\
+title: ملاحظة أو شكوى أو اقتراح
+description: شاركنا ملاحظتك.
+submit: إرسال
+trackable: true
+retention_days: 1095
+next_steps: تسلّمنا رسالتك.
+fields:
+  - name: phone
+    label: رقم الجوال
+    type: phone
+    required: true
+    contact: true
+  - name: message
+    label: نص الرسالة
+    type: textarea
+    required: true
+    min_length: 10
+    max_length: 2000
 """
 
 CHANNELS_INDEX = """\
@@ -175,7 +197,6 @@ def main() -> int:
     ap.add_argument("--pages", type=int, required=True, help="number of generated pages")
     ap.add_argument("--site-gen", required=True, help="site folder to write for site-gen")
     ap.add_argument("--hugo", required=True, help="Hugo project folder to write")
-    ap.add_argument("--forms", required=True, help="a site's forms/ folder to copy")
     ap.add_argument("--hugo-theme", required=True, help="bench/hugo: configuration and layouts")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
@@ -185,11 +206,13 @@ def main() -> int:
             shutil.rmtree(d)
     sg = args.site_gen
     write(os.path.join(sg, "site.yaml"), SITE_YAML)
-    write(os.path.join(sg, "policy", "_index.md"), POLICY_INDEX)
+    # Approved a month ago, so that no review is due.
+    approved = datetime.date.today() - datetime.timedelta(days=30)
+    write(os.path.join(sg, "policy", "_index.md"), POLICY_INDEX.format(date=approved.isoformat()))
     write(os.path.join(sg, "policy", "01-goal.md"), POLICY_SECTION)
     write(os.path.join(sg, "channels", "_index.md"), CHANNELS_INDEX)
     write(os.path.join(sg, "channels", "01-phone.md"), CHANNEL)
-    shutil.copytree(args.forms, os.path.join(sg, "forms"))
+    write(os.path.join(sg, "forms", "feedback.yaml"), FORM)
     shutil.copytree(args.hugo_theme, args.hugo, ignore=shutil.ignore_patterns("README*"))
 
     total = 0

@@ -56,7 +56,7 @@ def fresh(path: str) -> None:
         shutil.rmtree(path)
 
 
-def compare(site_gen: str, templates: str, work: str, forms: str, pages: int, runs: int) -> dict:
+def compare(site_gen: str, templates: str, work: str, pages: int, runs: int) -> dict:
     sg_site = os.path.join(work, f"sg-{pages}")
     hugo_site = os.path.join(work, f"hugo-{pages}")
     sg_out = os.path.join(work, f"sg-{pages}-public")
@@ -68,7 +68,6 @@ def compare(site_gen: str, templates: str, work: str, forms: str, pages: int, ru
             "--pages", str(pages),
             "--site-gen", sg_site,
             "--hugo", hugo_site,
-            "--forms", forms,
             "--hugo-theme", os.path.join(os.path.dirname(HERE), "hugo"),
         ],
         check=True,
@@ -141,7 +140,6 @@ def main() -> int:
     ap.add_argument("--site-gen", required=True, help="the release site-gen binary")
     ap.add_argument("--templates", required=True, help="the templates folder")
     ap.add_argument("--work", required=True, help="scratch folder")
-    ap.add_argument("--forms", required=True, help="a site's forms/ folder for the synthetic site")
     ap.add_argument("--default-site", required=True, help="the default site folder")
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--runs", type=int, default=5)
@@ -151,7 +149,7 @@ def main() -> int:
     results = {"default_site": default_site(args.site_gen, args.templates, args.default_site, args.work, args.runs), "sizes": []}
     print(f"  default site: {results['default_site']['wall_median_s']:.3f} s", file=sys.stderr)
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        results["sizes"].append(compare(args.site_gen, args.templates, args.work, args.forms, n, args.runs))
+        results["sizes"].append(compare(args.site_gen, args.templates, args.work, n, args.runs))
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
     return 0
