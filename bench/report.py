@@ -207,6 +207,10 @@ def main() -> int:
         load(args.work, "request_path.json"),
         load(args.work, "sizes.json"),
     )
+    failed = os.path.join(args.work, "failed.txt")
+    if os.path.exists(failed):
+        with open(failed, encoding="utf-8") as f:
+            lines += ["## Not measured", "", *[f"- {ln.strip()}" for ln in f if ln.strip()], ""]
     text = "\n".join(lines).rstrip() + "\n"
     print(text)
     os.makedirs(args.results, exist_ok=True)
