@@ -8,11 +8,16 @@
 pub mod dates;
 pub mod definition;
 pub mod digits;
+pub mod normalise;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod site;
 pub mod source;
+pub mod status;
+pub mod validate;
 
 pub use definition::{Choice, Field, FieldType, FormDef, Messages};
 pub use site::{Calendar, Contact, Digits, NavItem, SiteConfig};
 pub use source::SourceError;
+pub use status::Status;
+pub use validate::{FieldError, Refusal, Submission, Value, validate};
