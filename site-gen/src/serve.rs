@@ -90,9 +90,15 @@ pub fn serve(mut config: Config, options: ServeOptions) -> Result<(), String> {
     }
     {
         let (config, shared) = (config.clone(), shared.clone());
+        let watched = vec![config.site.clone(), templates.clone()];
         std::thread::spawn(move || {
+            // Reading the files to rebuild is itself an event on some systems: rebuild only
+            // when a file's size or time of change differs.
+            let mut seen = stamps(&watched);
             for result in rx {
-                if result.is_ok() {
+                let now = stamps(&watched);
+                if result.is_ok() && now != seen {
+                    seen = now;
                     println!("change seen; rebuilding");
                     rebuild(&config, &shared);
                 }
@@ -122,6 +128,27 @@ pub fn serve(mut config: Config, options: ServeOptions) -> Result<(), String> {
     })?;
     drop(debouncer);
     Ok(())
+}
+
+/// Every file under `dirs` with its size and time of change.
+fn stamps(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            match e.metadata() {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(m) => out.push((path, m.len(), m.modified().ok())),
+                Err(_) => {}
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn router(shared: Arc<Shared>) -> Router {
