@@ -75,7 +75,7 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
     ]
     assert cmds[-1] == [
         "aws", "cloudfront", "create-invalidation", "--distribution-id", "<DistributionId>",
-        "--paths", "/*", "--query", "Invalidation.Id", "--output", "text",
+        "--paths", "/*", "--region", "me-central-1", "--query", "Invalidation.Id", "--output", "text",
     ]
     assert out.rstrip().endswith("Dry run: nothing was run.")
 
