@@ -31,7 +31,7 @@ def cmd_version(cmd: list[str]) -> str:
         return "not found"
 
 
-def machine(load_start: str) -> list[str]:
+def machine(runs: list[tuple[str, str, str]]) -> list[str]:
     cpu = "unknown"
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -49,7 +49,8 @@ def machine(load_start: str) -> list[str]:
     return [
         f"- CPU: {cpu}, {os.cpu_count()} logical cores (`nproc`: {cmd_version(['nproc'])})",
         f"- Memory: {mem_kib / 1024 / 1024:.1f} GiB; kernel {platform.release()}",
-        f"- Load average (1, 5, 15 min): {load_start} at the start, {load_end} at the end",
+        *[f"- Load average (1, 5, 15 min) at the start of `{cmd}` ({when}): {load}" for cmd, load, when in runs],
+        f"- Load average at the end: {load_end}",
         f"- Commit: {commit}; {cmd_version(['rustc', '--version'])}",
         f"- {cmd_version(['hugo', 'version'])}",
         f"- {cmd_version(['wrk', '--version']).split(' [')[0]}; Python {platform.python_version()}",
@@ -186,18 +187,22 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", required=True)
     ap.add_argument("--results", required=True, help="bench/results")
-    ap.add_argument("--load-start", required=True, help="the load average when the run started")
-    ap.add_argument("--command", required=True, help="the command line of the run")
     args = ap.parse_args()
+    runs = []
+    with open(os.path.join(args.work, "runs.txt"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                cmd, load_start, when = line.rstrip("\n").split("|")
+                runs.append((cmd, load_start, when))
     now = time.gmtime()
     lines = [
         f"# Benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', now)}",
         "",
-        f"`{args.command}`",
+        *[f"`{cmd}`  " for cmd, _, _ in runs],
         "",
         "## Machine",
         "",
-        *machine(args.load_start),
+        *machine(runs),
         "",
     ]
     lines += site_section(load(args.work, "site.json"), load(args.work, "reload.json"))
