@@ -1,0 +1,97 @@
+//! Every environment variable the service reads, in one place.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The port `cargo run -p form-fn` listens on when neither `--port` nor `PORT` is given.
+pub const DEFAULT_PORT: u16 = 3000;
+
+/// The table name when `TABLE_NAME` is not set.
+pub const DEFAULT_TABLE: &str = "forms";
+
+/// Where the local store keeps its data when `FORMS_DATA_FILE` is not set.
+pub const DEFAULT_DATA_FILE: &str = ".data/forms.sqlite";
+
+/// The service's settings, read from the environment at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `TABLE_NAME`: the DynamoDB table.
+    pub table: String,
+    /// `AWS_ENDPOINT_URL_DYNAMODB`: a DynamoDB-compatible endpoint to use instead of AWS's (and
+    /// instead of the embedded local store).
+    pub endpoint: Option<String>,
+    /// `AWS_LAMBDA_RUNTIME_API`: set by Lambda; the service then runs as a Lambda function.
+    pub lambda_runtime: bool,
+    /// `PORT`: the local port (overridden by `--port`).
+    pub port: u16,
+    /// `FORMS_DATA_FILE`: the embedded local store's file.
+    pub data_file: PathBuf,
+    /// `FORMS_CORS_ORIGINS`: comma-separated origins allowed to post JSON from another site; empty
+    /// (the default) allows none, since the site and the service share one origin.
+    pub cors_origins: Vec<String>,
+    /// `SITE_URL`: the published address, when it differs from `site.yaml`'s `base_url`.
+    pub site_url: Option<String>,
+    /// `RUST_LOG`: the log filter (default `info`).
+    pub log_filter: String,
+}
+
+
+impl Config {
+    /// Reads the environment.
+    pub fn from_env() -> Config {
+        Config {
+            table: std::env::var("TABLE_NAME")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| DEFAULT_TABLE.to_string()),
+            endpoint: std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+                .ok()
+                .filter(|v| !v.is_empty()),
+            lambda_runtime: std::env::var("AWS_LAMBDA_RUNTIME_API").is_ok(),
+            port: std::env::var("PORT")
+                .ok()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(DEFAULT_PORT),
+            data_file: std::env::var("FORMS_DATA_FILE")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_FILE)),
+            cors_origins: std::env::var("FORMS_CORS_ORIGINS")
+                .ok()
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            site_url: std::env::var("SITE_URL")
+                .ok()
+                .map(|v| v.trim().trim_end_matches('/').to_string())
+                .filter(|v| !v.is_empty()),
+            log_filter: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_string()),
+        }
+    }
+
+    /// The loopback address the local server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+}
+
+/// A configuration for tests and embedding: the given table, nothing else set.
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            table: DEFAULT_TABLE.to_string(),
+            endpoint: None,
+            lambda_runtime: false,
+            port: DEFAULT_PORT,
+            data_file: PathBuf::from(DEFAULT_DATA_FILE),
+            cors_origins: Vec::new(),
+            site_url: None,
+            log_filter: "info".to_string(),
+        }
+    }
+}

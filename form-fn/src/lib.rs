@@ -1,0 +1,59 @@
+//! The form service: takes the requests, feedback and satisfaction surveys of the forms defined in
+//! the site's `content/forms/`, stores each exactly once in DynamoDB, and answers follow-ups.
+//!
+//! One [`router`] serves `POST /api/forms/{form}`, `POST /api/track` and `GET /api/health`, the same
+//! under Lambda and locally. The table's design is in [`table`]; the staff command is [`admin`].
+
+pub mod access_log;
+pub mod admin;
+pub mod answer;
+pub mod body;
+pub mod client;
+pub mod code;
+pub mod config;
+pub mod content;
+pub mod idempotency;
+#[cfg(feature = "local")]
+pub mod local;
+pub mod pages;
+pub mod router;
+pub mod store;
+pub mod submit;
+pub mod table;
+pub mod track;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::pages::Pages;
+use crate::router::App;
+use crate::store::Store;
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the embedded site does not parse:\n{0}")]
+    Content(String),
+    #[error("the templates do not load: {0}")]
+    Templates(#[from] forms::render::RenderError),
+}
+
+/// The router for the embedded site over the table `config.table` at `client`.
+pub fn service(config: &Config, client: aws_sdk_dynamodb::Client) -> Result<axum::Router, StartError> {
+    let content = Content::embedded().map_err(|errs| {
+        StartError::Content(
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    let pages = Pages::new(&content, config.site_url.as_deref())?;
+    let app = App {
+        content,
+        store: Store::new(client, config.table.clone()),
+        pages,
+    };
+    Ok(router::router(Arc::new(app), &config.cors_origins))
+}

@@ -1,0 +1,219 @@
+//! The service's HTML answers, in the site's own look: the templates of the site's `templates/`
+//! folder, rendered with the shared setup of `forms::render` (same base layout, filters and
+//! fingerprinted stylesheet as the built site).
+//!
+//! Should a template fail to render (a broken template is caught by the tests, but the service
+//! must never hide a stored submission's code behind an error), a plain Arabic page with the same
+//! facts is sent instead.
+
+use std::collections::BTreeMap;
+
+use forms::render::{Assets, PageInfo, Renderer, base_context};
+use forms::{FieldError, FormDef, SiteConfig};
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::Content;
+
+/// A confirmation: what `received.html` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceivedView<'a> {
+    pub form: &'a FormDef,
+    /// The grouped tracking code; `None` for a form that is not followed up.
+    pub code: Option<String>,
+    pub received_at: String,
+    pub expected_by: Option<String>,
+}
+
+/// One entry of a request's history as the follow-up page shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HistoryView {
+    pub status: forms::Status,
+    pub status_label: &'static str,
+    pub at: String,
+}
+
+/// A request's standing, as the follow-up page and the JSON answer show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TrackResult {
+    /// The grouped tracking code.
+    pub code: String,
+    pub form: String,
+    pub form_title: String,
+    pub status: forms::Status,
+    pub status_label: &'static str,
+    pub received_at: String,
+    pub updated_at: String,
+    pub expected_by: Option<String>,
+    /// The latest message from staff.
+    pub message: Option<String>,
+    pub history: Vec<HistoryView>,
+}
+
+/// An error page: what `error.html` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView<'a> {
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+    /// Whether sending again later may work (the store was unavailable).
+    pub retry: bool,
+}
+
+/// The HTML answers of one site.
+pub struct Pages {
+    site: SiteConfig,
+    renderer: Option<Renderer>,
+    assets: Assets,
+    track_form: FormDef,
+}
+
+impl Pages {
+    /// Prepares the templates of `content`; `site_url` replaces `site.yaml`'s `base_url` when set.
+    pub fn new(content: &Content, site_url: Option<&str>) -> Result<Pages, forms::render::RenderError> {
+        let mut site = content.site.clone();
+        if let Some(url) = site_url {
+            site.base_url = url.to_string();
+        }
+        let bytes = |name| content.template(name).unwrap_or("").as_bytes();
+        let assets = Assets::new(
+            bytes(forms::render::CSS_FILE),
+            bytes(forms::render::JS_FILE),
+        );
+        let templates = content
+            .templates
+            .iter()
+            .filter(|(n, _)| n.ends_with(".html"))
+            .map(|(n, t)| (n.as_str(), t.as_str()));
+        let renderer = Renderer::new(&site, templates)?;
+        Ok(Pages {
+            site,
+            renderer: Some(renderer),
+            assets,
+            track_form: content.track.clone(),
+        })
+    }
+
+    fn context(&self, title: &str, path: &str) -> Context {
+        let mut info = PageInfo::new(title, path);
+        info.noindex = true;
+        base_context(&self.site, &info, &self.assets)
+    }
+
+    fn render(&self, name: &str, ctx: &Context) -> Option<String> {
+        let renderer = self.renderer.as_ref()?;
+        match renderer.render(name, ctx) {
+            Ok(html) => Some(html),
+            Err(err) => {
+                tracing::error!(template = name, error = %err, "template failed; plain page sent");
+                None
+            }
+        }
+    }
+
+    /// The form again, with the error summary and the answers as they were posted.
+    pub fn form(
+        &self,
+        form: &FormDef,
+        action: &str,
+        values: &BTreeMap<String, serde_json::Value>,
+        errors: &[FieldError],
+    ) -> String {
+        let mut ctx = self.context(&form.title, &format!("/forms/{}/", form.id));
+        ctx.insert("form", form);
+        ctx.insert("action", action);
+        ctx.insert("values", values);
+        ctx.insert("errors", errors);
+        ctx.insert("preselect", &serde_json::Value::Null);
+        let template = if form.id == self.track_form.id { "track.html" } else { "form.html" };
+        self.render(template, &ctx).unwrap_or_else(|| {
+            let items: String = errors
+                .iter()
+                .map(|e| format!("<li>{}</li>", esc(&e.message)))
+                .collect();
+            plain(
+                &self.site,
+                &form.title,
+                &format!(
+                    "<p>{}</p><ul>{items}</ul><p><a href=\"/forms/{}/\">الرجوع إلى النموذج</a></p>",
+                    crate::answer::MSG_INVALID,
+                    esc(&form.id)
+                ),
+            )
+        })
+    }
+
+    /// The confirmation of a stored submission.
+    pub fn received(&self, view: &ReceivedView<'_>) -> String {
+        let mut ctx = self.context(&view.form.title, &format!("/forms/{}/", view.form.id));
+        ctx.insert("form", view.form);
+        ctx.insert("code", &view.code);
+        ctx.insert("received_at", &view.received_at);
+        ctx.insert("expected_by", &view.expected_by);
+        self.render("received.html", &ctx).unwrap_or_else(|| {
+            let code = view
+                .code
+                .as_deref()
+                .map(|c| format!("<p>رمز المتابعة: <bdi dir=\"ltr\">{}</bdi></p>", esc(c)))
+                .unwrap_or_default();
+            plain(
+                &self.site,
+                &view.form.title,
+                &format!("<p>تسلّمنا ما أرسلته، وحُفظ.</p>{code}"),
+            )
+        })
+    }
+
+    /// The follow-up page: the request's standing, or the same "not found" answer for a wrong
+    /// code and a wrong contact.
+    pub fn track(&self, result: Option<&TrackResult>) -> String {
+        let mut ctx = self.context(&self.track_form.title, "/track/");
+        ctx.insert("form", &self.track_form);
+        ctx.insert("action", &self.site.track_action());
+        ctx.insert("values", &BTreeMap::<String, String>::new());
+        ctx.insert("errors", &Vec::<FieldError>::new());
+        match result {
+            Some(r) => ctx.insert("result", r),
+            None => ctx.insert("not_found", &true),
+        }
+        self.render("track.html", &ctx).unwrap_or_else(|| match result {
+            Some(r) => plain(
+                &self.site,
+                &self.track_form.title,
+                &format!(
+                    "<p>الطلب <bdi dir=\"ltr\">{}</bdi>: {}</p>",
+                    esc(&r.code),
+                    esc(r.status_label)
+                ),
+            ),
+            None => plain(&self.site, &self.track_form.title, &format!("<p>{}</p>", crate::answer::MSG_TRACK_NOT_FOUND)),
+        })
+    }
+
+    /// An error page.
+    pub fn error(&self, view: &ErrorView<'_>) -> String {
+        let mut ctx = self.context(view.title, "/");
+        ctx.insert("status", &view.status);
+        ctx.insert("title", view.title);
+        ctx.insert("message", view.message);
+        ctx.insert("retry", &view.retry);
+        self.render("error.html", &ctx).unwrap_or_else(|| {
+            plain(&self.site, view.title, &format!("<p>{}</p>", esc(view.message)))
+        })
+    }
+}
+
+fn esc(text: &str) -> String {
+    forms::render::escape_html(text)
+}
+
+/// A page with nothing but the facts, for when a template cannot be rendered.
+fn plain(site: &SiteConfig, title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><title>{} | {}</title></head><body><main><h1>{}</h1>{body}<p><a href=\"/\">{}</a></p></main></body></html>",
+        esc(title),
+        esc(&site.name),
+        esc(title),
+        esc(&site.short_name)
+    )
+}

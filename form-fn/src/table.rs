@@ -1,0 +1,213 @@
+//! The one DynamoDB table the service and the staff command use: its design, its names, how to
+//! reach it, and how to create it where no infrastructure template does (locally and in tests).
+//!
+//! # Design
+//!
+//! Every item has a partition key `pk` and a sort key `sk` (both strings). Three kinds of item:
+//!
+//! | item | `pk` | `sk` | other attributes |
+//! | --- | --- | --- | --- |
+//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contact` (the follow-up phone in E.164 or e-mail in lower case), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `gsi1pk`, `gsi1sk`, `expires_at` |
+//! | idempotency key | `IDEM#{sha-256 hex}` | `IDEM` | `code`, `received_at`, `expected_by`, `expires_at` (end of the window in which a repeat gets the same code) |
+//! | failed follow-up counter | `TRY#{ip or code}#{sha-256 hex}#{window start}` | `TRY` | `count`, `expires_at` |
+//!
+//! `{code}` is the bare tracking code (12 symbols of Crockford's base 32). A submission and its
+//! idempotency key are written in one transaction, each with a condition that it does not exist yet
+//! (an idempotency key whose window has passed counts as absent), so a code is never overwritten
+//! and a repeat never makes a second record.
+//!
+//! **Index `gsi1`** (projection: all): `gsi1pk` = `{form}#{status}`, `gsi1sk` =
+//! `{received_at}#{code}`. Staff list the submissions of one form in one status, oldest or newest
+//! first, or since a date, with one query; open requests are the statuses received, under_review,
+//! needs_info and accepted. A status change moves the item to its new `gsi1pk`.
+//!
+//! **TTL attribute `expires_at`** (epoch seconds): a submission's is its received time plus its
+//! form's `retention_days`; idempotency keys and counters expire after their window. DynamoDB
+//! deletes expired items within days, so readers treat an item whose `expires_at` has passed as
+//! absent; the local store sweeps them on a timer.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+};
+
+/// The partition key.
+pub const PK: &str = "pk";
+/// The sort key.
+pub const SK: &str = "sk";
+/// The index staff list submissions with.
+pub const GSI: &str = "gsi1";
+/// The index's partition key: `{form}#{status}`.
+pub const GSI_PK: &str = "gsi1pk";
+/// The index's sort key: `{received_at}#{code}`.
+pub const GSI_SK: &str = "gsi1sk";
+/// The TTL attribute (epoch seconds).
+pub const TTL: &str = "expires_at";
+
+/// The sort key of a submission.
+pub const SK_SUBMISSION: &str = "SUB";
+/// The sort key of an idempotency key.
+pub const SK_IDEMPOTENCY: &str = "IDEM";
+/// The sort key of a failed follow-up counter.
+pub const SK_TRY: &str = "TRY";
+
+/// The partition key of the submission with this bare code.
+pub fn submission_pk(code: &str) -> String {
+    format!("SUB#{code}")
+}
+
+/// The index partition key of a form's submissions in a status.
+pub fn gsi_pk(form: &str, status: forms::Status) -> String {
+    format!("{form}#{status}")
+}
+
+/// The index sort key of a submission.
+pub fn gsi_sk(received_at: &str, code: &str) -> String {
+    format!("{received_at}#{code}")
+}
+
+/// A DynamoDB client with short timeouts and the SDK's standard retries with backoff, so that a
+/// store that does not answer is reported within seconds. `endpoint` replaces AWS's (the embedded
+/// local store, moto, DynamoDB Local); a loopback endpoint gets placeholder credentials, since such
+/// servers check none, while any other uses the usual credential chain (the Lambda's role, or the
+/// staff member's own profile).
+pub async fn client(endpoint: Option<&str>) -> Client {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(50))
+                .with_max_backoff(Duration::from_millis(500)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_secs(3))
+                .operation_timeout(Duration::from_secs(7))
+                .build(),
+        );
+    if let Some(url) = endpoint {
+        loader = loader.endpoint_url(url);
+        if is_loopback(url) {
+            loader = loader
+                .credentials_provider(Credentials::new("local", "local", None, None, "local"))
+                .region(Region::new("me-south-1"));
+        }
+    }
+    Client::new(&loader.load().await)
+}
+
+/// Whether `url` names this machine.
+pub fn is_loopback(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', '?'])
+        .next()
+        .unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Creates the table with its index and TTL attribute, unless it exists. For the local store and
+/// tests; in AWS the infrastructure template creates it.
+pub async fn create_if_missing(
+    client: &Client,
+    table: &str,
+) -> Result<(), aws_sdk_dynamodb::Error> {
+    if client.describe_table().table_name(table).send().await.is_ok() {
+        return Ok(());
+    }
+    let key = |name: &str, kind| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .expect("name and type are set")
+    };
+    let attr = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .expect("name and type are set")
+    };
+    let created = client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(vec![attr(PK), attr(SK), attr(GSI_PK), attr(GSI_SK)]))
+        .set_key_schema(Some(vec![key(PK, KeyType::Hash), key(SK, KeyType::Range)]))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(GSI)
+                .set_key_schema(Some(vec![
+                    key(GSI_PK, KeyType::Hash),
+                    key(GSI_SK, KeyType::Range),
+                ]))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .expect("name and keys are set"),
+        )
+        .send()
+        .await;
+    if let Err(err) = created {
+        // Another process may have created it meanwhile.
+        if client.describe_table().table_name(table).send().await.is_err() {
+            return Err(err.into());
+        }
+    }
+    let ttl = client.describe_time_to_live().table_name(table).send().await?;
+    let enabled = ttl
+        .time_to_live_description()
+        .and_then(|d| d.attribute_name())
+        .is_some_and(|name| name == TTL);
+    if !enabled {
+        client
+            .update_time_to_live()
+            .table_name(table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(TTL)
+                    .enabled(true)
+                    .build()
+                    .expect("name and flag are set"),
+            )
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
+/// An item as the SDK gives it.
+pub type Item = HashMap<String, aws_sdk_dynamodb::types::AttributeValue>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_endpoints_are_recognised() {
+        assert!(is_loopback("http://127.0.0.1:8000"));
+        assert!(is_loopback("http://localhost:4566/"));
+        assert!(is_loopback("http://[::1]:8000"));
+        assert!(!is_loopback("https://dynamodb.me-south-1.amazonaws.com"));
+        assert!(!is_loopback("http://127.example.org"));
+    }
+}

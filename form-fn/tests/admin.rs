@@ -1,0 +1,135 @@
+//! The staff command against the embedded store (or `FORM_FN_TEST_ENDPOINT`): listing, a status
+//! change seen on follow-up, and the exports.
+
+mod common;
+
+use common::*;
+use forms::Status;
+use form_fn::admin::{Filter, Staff};
+use serde_json::{Value, json};
+
+async fn submit(svc: &Service, form: &forms::FormDef, answers: &[(String, String)]) -> String {
+    let r = http()
+        .post(svc.url(&format!("/api/forms/{}", form.id)))
+        .header("accept", "application/json")
+        .json(&json_body(form, answers))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body: Value = r.json().await.unwrap();
+    body["code"].as_str().unwrap().to_string()
+}
+
+/// Runs the built `form-fn-admin` binary against the test's store and table.
+fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
+        .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
+        .output()
+        .expect("form-fn-admin runs")
+}
+
+#[tokio::test]
+async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let first = submit(&svc, &form, &good_answers(&form)).await;
+    let mut other = good_answers(&form);
+    other.push(("idempotency_key".into(), "second-submission-key".into()));
+    let second = submit(&svc, &form, &other).await;
+
+    let staff = Staff::new(form_fn::table::client(Some(&svc.endpoint)).await, &svc.table).unwrap();
+    let all = staff.list(&Filter { form: Some(form.id.clone()), ..Filter::default() }).await.unwrap();
+    let codes: Vec<String> = all.iter().map(|r| forms::normalise::display_code(&r.code)).collect();
+    assert_eq!(codes.len(), 2);
+    assert!(codes.contains(&first) && codes.contains(&second));
+
+    // The binary, as staff run it.
+    let out = admin(&svc, &["set-status", &first.to_lowercase(), "needs_info", "--message", "نرجو إرسال صورة من الهوية الوطنية"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("needs_info"));
+
+    let open_needing_info = staff
+        .list(&Filter { form: Some(form.id.clone()), statuses: vec![Status::NeedsInfo], since: None })
+        .await
+        .unwrap();
+    assert_eq!(open_needing_info.len(), 1);
+    let received = staff.list(&Filter { statuses: vec![Status::Received], ..Filter::default() }).await.unwrap();
+    assert_eq!(received.len(), 1, "the index follows the status change");
+
+    let r = http()
+        .post(svc.url("/api/track"))
+        .header("accept", "application/json")
+        .json(&json!({"code": first, "contact": PHONE_TYPED}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let seen: Value = r.json().await.unwrap();
+    assert_eq!(seen["status"], "needs_info");
+    assert_eq!(seen["status_label"], Status::NeedsInfo.label());
+    assert_eq!(seen["message"], "نرجو إرسال صورة من الهوية الوطنية");
+    let history: Vec<&str> = seen["history"].as_array().unwrap().iter().map(|h| h["status_label"].as_str().unwrap()).collect();
+    assert_eq!(history, [Status::Received.label(), Status::NeedsInfo.label()]);
+
+    // A closing status without a message clears the old message.
+    staff.set_status(&forms::normalise::code(&first).unwrap(), Status::Completed, None).await.unwrap();
+    let shown = staff.show(&forms::normalise::code(&first).unwrap()).await.unwrap();
+    assert_eq!(shown.status, Status::Completed);
+    assert_eq!(shown.message, None);
+    assert_eq!(shown.history.len(), 3);
+
+    // Unknown codes and statuses are told plainly.
+    let out = admin(&svc, &["set-status", "K7M4-Q9TX-3HRP", "accepted"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("K7M4-Q9TX-3HRP"));
+}
+
+#[tokio::test]
+async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let text = form.fields.iter().find(|f| f.kind == forms::FieldType::Text).unwrap();
+    let area = form.fields.iter().find(|f| f.kind == forms::FieldType::Textarea).unwrap();
+    let formula = "=HYPERLINK(\"http://evil.example\",\"انقر هنا للمزيد من التفاصيل\")";
+    let mut answers = good_answers(&form);
+    for a in answers.iter_mut() {
+        if a.0 == text.name {
+            a.1 = "@سارة".to_string();
+        } else if a.0 == area.name {
+            a.1 = formula.to_string();
+        }
+    }
+    let code = submit(&svc, &form, &answers).await;
+
+    let out = admin(&svc, &["export", "--format", "csv", "--form", &form.id]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = out.stdout;
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with a BOM, for Excel");
+    let csv = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].contains(&format!("\"{}\"", text.label)), "the header has the Arabic labels: {}", lines[0]);
+    let row = lines[1];
+    assert!(row.contains(&format!("\"{code}\"")));
+    assert!(row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا للمزيد من التفاصيل\"\")\""), "{row}");
+    assert!(row.contains("\"'@سارة\""), "{row}");
+    assert!(row.contains("\"'+966501234567\""), "a phone number is not read as a number: {row}");
+    assert!(row.contains(Status::Received.label()));
+    assert!(!row.contains(",\"=") && !row.contains(",\"+") && !row.contains(",\"@"));
+
+    let out = admin(&svc, &["export", "--format", "json", "--form", &form.id]);
+    assert!(out.status.success());
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["code"], code.as_str());
+    assert_eq!(list[0]["values"][&area.name], formula);
+    assert_eq!(list[0]["status_label"], Status::Received.label());
+
+    let out = admin(&svc, &["list"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&code));
+}

@@ -1,0 +1,236 @@
+//! What the integration tests share: the service started on a loopback port over a real
+//! DynamoDB-compatible server (the embedded store, or `FORM_FN_TEST_ENDPOINT` when set, such as a
+//! moto server), each test on a table of its own; and valid answers drawn from the embedded form
+//! definitions, so the tests follow the content.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use form_fn::config::Config;
+use form_fn::content::Content;
+use form_fn::local::LocalStore;
+use forms::{FieldType, FormDef};
+
+/// The endpoint of a second, independent DynamoDB-compatible server to test against.
+pub fn external_endpoint() -> Option<String> {
+    std::env::var("FORM_FN_TEST_ENDPOINT").ok().filter(|v| !v.is_empty())
+}
+
+/// A fresh table name.
+pub fn table_name() -> String {
+    format!("t{}", form_fn::code::new_code().to_lowercase())
+}
+
+/// The service on a loopback port.
+pub struct Service {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub table: String,
+    pub endpoint: String,
+    pub db: aws_sdk_dynamodb::Client,
+    /// The embedded store, when the test started one.
+    pub store: Option<LocalStore>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Serves the router over `endpoint` and `table` on a loopback port.
+pub async fn serve(endpoint: &str, table: &str) -> (String, tokio::task::JoinHandle<()>) {
+    let client = form_fn::table::client(Some(endpoint)).await;
+    let config = Config {
+        table: table.to_string(),
+        ..Config::default()
+    };
+    let router = form_fn::service(&config, client).expect("the service starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    (format!("http://{addr}"), server)
+}
+
+/// Starts the service over the external endpoint if one is set, else over a new embedded store
+/// (in memory, or in `file`).
+pub async fn start_with(file: Option<&std::path::Path>) -> Service {
+    let (endpoint, store) = match external_endpoint() {
+        Some(e) => (e, None),
+        None => {
+            let s = LocalStore::start(file).await.expect("the embedded store starts");
+            (s.endpoint().to_string(), Some(s))
+        }
+    };
+    let table = table_name();
+    let db = form_fn::table::client(Some(&endpoint)).await;
+    form_fn::table::create_if_missing(&db, &table)
+        .await
+        .expect("the table is created");
+    let (base, server) = serve(&endpoint, &table).await;
+    Service {
+        base,
+        table,
+        endpoint,
+        db,
+        store,
+        server,
+    }
+}
+
+/// Starts the service on a fresh table.
+pub async fn start() -> Service {
+    start_with(None).await
+}
+
+impl Service {
+    /// Every submission item in the table.
+    pub async fn submissions(&self) -> Vec<HashMap<String, AttributeValue>> {
+        submissions_in(&self.db, &self.table).await
+    }
+
+    /// `{base}{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Every submission item in `table` (a scan, for tests only).
+pub async fn submissions_in(
+    db: &aws_sdk_dynamodb::Client,
+    table: &str,
+) -> Vec<HashMap<String, AttributeValue>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    loop {
+        let page = db
+            .scan()
+            .table_name(table)
+            .consistent_read(true)
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .expect("the table can be scanned");
+        out.extend(
+            page.items()
+                .iter()
+                .filter(|i| i.get("pk").and_then(|v| v.as_s().ok()).is_some_and(|pk| pk.starts_with("SUB#")))
+                .cloned(),
+        );
+        match page.last_evaluated_key() {
+            Some(k) if !k.is_empty() => start = Some(k.clone()),
+            _ => break,
+        }
+    }
+    out
+}
+
+/// The embedded site.
+pub fn content() -> Content {
+    Content::embedded().expect("the embedded site parses")
+}
+
+/// The phone number every good answer gives, as a person types it.
+pub const PHONE_TYPED: &str = "٠٥٠ ١٢٣ ٤٥٦٧";
+/// The same number in E.164.
+pub const PHONE: &str = "+966501234567";
+
+/// A valid answer to every field of `form` (optional ones too), as a person would type it.
+pub fn good_answers(form: &FormDef) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in &form.fields {
+        let fit = |text: &str| {
+            let min = f.min_length.unwrap_or(0);
+            let mut t = text.to_string();
+            while t.chars().count() < min {
+                t.push_str(" وتفاصيل إضافية");
+            }
+            t.chars().take(f.max_len()).collect::<String>()
+        };
+        match f.kind {
+            FieldType::Text => out.push((f.name.clone(), fit("سارة العتيبي"))),
+            FieldType::Textarea => out.push((
+                f.name.clone(),
+                fit("أحتاج إلى مساعدة في التسجيل في البرنامج التدريبي القادم، وشكرًا لكم."),
+            )),
+            FieldType::Phone => out.push((f.name.clone(), PHONE_TYPED.to_string())),
+            FieldType::Email => out.push((f.name.clone(), "Sara@Example.org".to_string())),
+            FieldType::NationalId => out.push((f.name.clone(), "١٠٠٠٠٠٠٠٠٨".to_string())),
+            FieldType::Choice => {
+                let take = if f.multiple { f.options.len() } else { 1 };
+                for o in f.options.iter().take(take) {
+                    out.push((f.name.clone(), o.value.clone()));
+                }
+            }
+            FieldType::Rating => out.push((f.name.clone(), "٤".to_string())),
+            FieldType::Date => out.push((f.name.clone(), "2025-10-20".to_string())),
+            FieldType::Code => out.push((f.name.clone(), "K7M4-Q9TX-3HRP".to_string())),
+        }
+    }
+    out
+}
+
+/// `pairs` as an `application/x-www-form-urlencoded` body.
+pub fn form_body(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// `pairs` as a JSON object (repeated names become lists).
+pub fn json_body(form: &FormDef, pairs: &[(String, String)]) -> serde_json::Value {
+    let mut obj = serde_json::Map::new();
+    for (k, v) in pairs {
+        let multiple = form.field(k).is_some_and(|f| f.multiple);
+        if multiple {
+            obj.entry(k.clone())
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::Value::String(v.clone()));
+        } else {
+            obj.insert(k.clone(), serde_json::Value::String(v.clone()));
+        }
+    }
+    serde_json::Value::Object(obj)
+}
+
+/// A trackable form of the content.
+pub fn trackable(content: &Content) -> FormDef {
+    content
+        .forms
+        .values()
+        .find(|f| f.trackable)
+        .cloned()
+        .expect("the content has a trackable form")
+}
+
+/// A form that is not followed up (a survey), if the content has one.
+pub fn untracked(content: &Content) -> Option<FormDef> {
+    content.forms.values().find(|f| !f.trackable).cloned()
+}
+
+/// An HTTP client that sends no cookies and waits at most 30 s.
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
+}

@@ -1,0 +1,223 @@
+//! The release Lambda binary itself, run under a Lambda runtime API on a loopback port that feeds
+//! it API Gateway HTTP API (payload 2.0) events, over the embedded store: a submission and a
+//! follow-up are answered correctly.
+//!
+//! Ignored in the ordinary test run (it needs the release build); the step
+//! `tests/steps/22-form-fn-lambda.sh` builds `cargo build --release -p form-fn
+//! --no-default-features --bin form-fn` and runs it with `FORM_FN_LAMBDA_BIN` naming the binary.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+
+use common::*;
+
+/// The runtime API's state: events waiting to be handed out, and who waits for each answer.
+#[derive(Clone)]
+struct Runtime {
+    events: Arc<tokio::sync::Mutex<mpsc::Receiver<(String, Value)>>>,
+    waiting: Arc<Mutex<HashMap<String, oneshot::Sender<Value>>>>,
+}
+
+async fn next(State(rt): State<Runtime>) -> Response {
+    let Some((id, event)) = rt.events.lock().await.recv().await else {
+        return StatusCode::GONE.into_response();
+    };
+    let mut h = HeaderMap::new();
+    h.insert("lambda-runtime-aws-request-id", HeaderValue::from_str(&id).unwrap());
+    let deadline = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 30_000;
+    h.insert("lambda-runtime-deadline-ms", HeaderValue::from_str(&deadline.to_string()).unwrap());
+    h.insert(
+        "lambda-runtime-invoked-function-arn",
+        HeaderValue::from_static("arn:aws:lambda:me-south-1:123456789012:function:form-fn"),
+    );
+    h.insert("lambda-runtime-trace-id", HeaderValue::from_static("Root=1-00000000-000000000000000000000000"));
+    (StatusCode::OK, h, event.to_string()).into_response()
+}
+
+async fn respond(State(rt): State<Runtime>, Path(id): Path<String>, body: String) -> StatusCode {
+    let value: Value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    if let Some(tx) = rt.waiting.lock().unwrap().remove(&id) {
+        let _ = tx.send(value);
+    }
+    StatusCode::ACCEPTED
+}
+
+async fn fail(State(rt): State<Runtime>, Path(id): Path<String>, body: String) -> StatusCode {
+    if let Some(tx) = rt.waiting.lock().unwrap().remove(&id) {
+        let _ = tx.send(json!({ "invocation_error": body }));
+    }
+    StatusCode::ACCEPTED
+}
+
+async fn init_error(body: String) -> StatusCode {
+    panic!("the function failed to start: {body}");
+}
+
+/// An API Gateway HTTP API (payload 2.0) event.
+fn event(id: &str, route: &str, path: &str, params: Value, headers: Value, body: &str) -> Value {
+    json!({
+        "version": "2.0",
+        "routeKey": route,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "pathParameters": params,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "api.example.org",
+            "domainPrefix": "api",
+            "http": {
+                "method": route.split(' ').next().unwrap(),
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.0.2.10",
+                "userAgent": "lambda-test"
+            },
+            "requestId": id,
+            "routeKey": route,
+            "stage": "$default",
+            "time": "20/Oct/2025:09:30:00 +0000",
+            "timeEpoch": 1760952600000u64
+        },
+        "body": body,
+        "isBase64Encoded": false
+    })
+}
+
+#[tokio::test]
+#[ignore = "needs the release Lambda build: run by tests/steps/22-form-fn-lambda.sh"]
+async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
+    let binary = std::env::var("FORM_FN_LAMBDA_BIN").expect("FORM_FN_LAMBDA_BIN names the release binary");
+    let store = form_fn::local::LocalStore::start(None).await.unwrap();
+    let table = table_name();
+    let db = form_fn::table::client(Some(store.endpoint())).await;
+    form_fn::table::create_if_missing(&db, &table).await.unwrap();
+
+    let (tx, rx) = mpsc::channel(8);
+    let rt = Runtime {
+        events: Arc::new(tokio::sync::Mutex::new(rx)),
+        waiting: Arc::new(Mutex::new(HashMap::new())),
+    };
+    let api = Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route("/2018-06-01/runtime/invocation/{id}/response", post(respond))
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(fail))
+        .route("/2018-06-01/runtime/init/error", post(init_error))
+        .with_state(rt.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, api).await.unwrap() });
+
+    let mut child = tokio::process::Command::new(&binary)
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", api_addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "form-fn")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/form-fn")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+        .env("AWS_REGION", "me-south-1")
+        .env("AWS_ENDPOINT_URL_DYNAMODB", store.endpoint())
+        .env("TABLE_NAME", &table)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the Lambda binary starts");
+
+    let invoke = |id: String, ev: Value| {
+        let tx = tx.clone();
+        let rt = rt.clone();
+        async move {
+            let (done, answer) = oneshot::channel();
+            rt.waiting.lock().unwrap().insert(id.clone(), done);
+            tx.send((id, ev)).await.unwrap();
+            tokio::time::timeout(Duration::from_secs(30), answer)
+                .await
+                .expect("the function answers within 30 s")
+                .unwrap()
+        }
+    };
+
+    let content = content();
+    let form = trackable(&content);
+    let answers = json_body(&form, &good_answers(&form));
+    let headers = json!({"content-type": "application/json", "accept": "application/json", "user-agent": "lambda-test"});
+    let route = "POST /api/forms/{form}";
+    let path = format!("/api/forms/{}", form.id);
+    let reply = invoke(
+        "req-submit".into(),
+        event("req-submit", route, &path, json!({"form": form.id}), headers.clone(), &answers.to_string()),
+    )
+    .await;
+    assert_eq!(reply["statusCode"], 201, "{reply}");
+    let body: Value = serde_json::from_str(reply["body"].as_str().unwrap()).unwrap();
+    let code = body["code"].as_str().unwrap().to_string();
+    assert_eq!(body["status"], "received");
+    assert_eq!(submissions_in(&db, &table).await.len(), 1, "the submission is stored");
+
+    // The same submission again (API Gateway's retry): the same code, still one record.
+    let again = invoke(
+        "req-submit-again".into(),
+        event("req-submit-again", route, &path, json!({"form": form.id}), headers.clone(), &answers.to_string()),
+    )
+    .await;
+    let again: Value = serde_json::from_str(again["body"].as_str().unwrap()).unwrap();
+    assert_eq!(again["code"], code.as_str());
+    assert_eq!(submissions_in(&db, &table).await.len(), 1);
+
+    // The follow-up, from an HTML form.
+    let form_headers = json!({"content-type": "application/x-www-form-urlencoded", "user-agent": "lambda-test"});
+    let track_body = form_body(&[("code".into(), code.clone()), ("contact".into(), PHONE_TYPED.into())]);
+    let reply = invoke(
+        "req-track".into(),
+        event("req-track", "POST /api/track", "/api/track", json!({}), form_headers.clone(), &track_body),
+    )
+    .await;
+    assert_eq!(reply["statusCode"], 200, "{reply}");
+    let html = reply["body"].as_str().unwrap();
+    assert!(html.contains("تم الاستلام"), "{html}");
+    assert!(html.contains(&code), "{html}");
+
+    // A wrong phone number shows nothing.
+    let wrong = form_body(&[("code".into(), code.clone()), ("contact".into(), "0599999999".into())]);
+    let reply = invoke(
+        "req-track-wrong".into(),
+        event("req-track-wrong", "POST /api/track", "/api/track", json!({}), form_headers, &wrong),
+    )
+    .await;
+    assert_eq!(reply["statusCode"], 404);
+    assert!(!reply["body"].as_str().unwrap().contains("تم الاستلام"));
+
+    let reply = invoke(
+        "req-health".into(),
+        event("req-health", "GET /api/health", "/api/health", json!({}), json!({}), ""),
+    )
+    .await;
+    assert_eq!(reply["statusCode"], 200, "{reply}");
+
+    child.start_kill().unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    let logs = String::from_utf8_lossy(&out.stderr);
+    // One JSON line per request, with the request id, and no personal data.
+    assert!(logs.contains("\"request_id\":\"req-submit\""), "{logs}");
+    for secret in ["0501234567", "+966501234567", "1000000008", "سارة", &code, &code.replace('-', "")] {
+        assert!(!logs.contains(secret), "the logs hold {secret}: {logs}");
+    }
+}
