@@ -135,10 +135,15 @@ fn main() {
         Err(forms::Refusal::Invalid(errors)) => errors,
         other => panic!("the invalid submission must be refused with messages, not {other:?}"),
     };
-    assert!(forms::validate(&form, &valid).is_ok(), "the valid submission must pass");
+    assert!(
+        forms::validate(&form, &valid).is_ok(),
+        "the valid submission must pass"
+    );
 
     let mut steps = vec![
-        time("validate a valid submission", CALLS, |_| forms::validate(&form, &valid)),
+        time("validate a valid submission", CALLS, |_| {
+            forms::validate(&form, &valid)
+        }),
         time("validate an invalid one (4 messages)", CALLS, |_| {
             forms::validate(&form, &invalid)
         }),
@@ -157,7 +162,9 @@ fn main() {
 
     let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
     runtime.block_on(async {
-        let store = LocalStore::start(None).await.expect("the in-memory store starts");
+        let store = LocalStore::start(None)
+            .await
+            .expect("the in-memory store starts");
         let client = table::client(Some(store.endpoint())).await;
         let config = Config::default();
         table::create_if_missing(&client, &config.table)
@@ -165,21 +172,37 @@ fn main() {
             .expect("the table is created");
         let router = form_fn::service(&config, client).expect("the service starts");
 
-        let answer = router.clone().oneshot(post(valid_body(0))).await.expect("answered");
-        assert_eq!(answer.status(), StatusCode::OK, "a valid submission is received");
+        let answer = router
+            .clone()
+            .oneshot(post(valid_body(0)))
+            .await
+            .expect("answered");
+        assert_eq!(
+            answer.status(),
+            StatusCode::OK,
+            "a valid submission is received"
+        );
         let answer = router
             .clone()
             .oneshot(post("kind=x&phone=12&message=short".to_string()))
             .await
             .expect("answered");
-        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "an invalid one is refused");
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "an invalid one is refused"
+        );
 
         steps.push(
-            time_async("router: an invalid submission refused (no store)", CALLS, |_| {
-                router
-                    .clone()
-                    .oneshot(post("kind=other&phone=12&email=x&message=short".to_string()))
-            })
+            time_async(
+                "router: an invalid submission refused (no store)",
+                CALLS,
+                |_| {
+                    router.clone().oneshot(post(
+                        "kind=other&phone=12&email=x&message=short".to_string(),
+                    ))
+                },
+            )
             .await,
         );
         steps.push(
