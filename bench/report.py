@@ -20,7 +20,10 @@ def load(work: str, name: str):
     if not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        try:
+            return json.load(f)
+        except ValueError:  # a part that stopped before it wrote its figures
+            return None
 
 
 def cmd_version(cmd: list[str]) -> str:
