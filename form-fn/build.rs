@@ -21,20 +21,37 @@ fn main() {
     let mut out = String::new();
     let site_yaml = site.join("site.yaml");
     if !site_yaml.is_file() {
-        panic!("{}: no site.yaml here; set SITE_DIR to a site folder", site.display());
+        panic!(
+            "{}: no site.yaml here; set SITE_DIR to a site folder",
+            site.display()
+        );
     }
     rerun(&site);
     rerun(&site_yaml);
     writeln!(out, "/// The site folder the service was built for.").unwrap();
-    writeln!(out, "pub const SITE_DIR: &str = {:?};", site.display().to_string()).unwrap();
+    writeln!(
+        out,
+        "pub const SITE_DIR: &str = {:?};",
+        site.display().to_string()
+    )
+    .unwrap();
     writeln!(out, "/// `site.yaml`.").unwrap();
-    writeln!(out, "pub const SITE_YAML: &str = include_str!({:?});", path(&site_yaml)).unwrap();
+    writeln!(
+        out,
+        "pub const SITE_YAML: &str = include_str!({:?});",
+        path(&site_yaml)
+    )
+    .unwrap();
 
     let forms_dir = site.join("forms");
     rerun(&forms_dir);
     let mut forms = files(&forms_dir);
     forms.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
-    writeln!(out, "/// Every form definition: (id, file relative to the site folder, text).").unwrap();
+    writeln!(
+        out,
+        "/// Every form definition: (id, file relative to the site folder, text)."
+    )
+    .unwrap();
     writeln!(out, "pub const FORMS: &[(&str, &str, &str)] = &[").unwrap();
     for f in &forms {
         rerun(f);
@@ -44,7 +61,11 @@ fn main() {
     }
     writeln!(out, "];").unwrap();
 
-    writeln!(out, "/// Every file of the templates folder: (name relative to it, text).").unwrap();
+    writeln!(
+        out,
+        "/// Every file of the templates folder: (name relative to it, text)."
+    )
+    .unwrap();
     writeln!(out, "pub const TEMPLATES: &[(&str, &str)] = &[").unwrap();
     if templates.is_dir() {
         rerun(&templates);
@@ -80,7 +101,12 @@ fn path(p: &Path) -> String {
 /// The files directly in `dir`, sorted by name.
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -93,7 +119,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         .unwrap_or_default();
     entries.sort();
     for p in entries {
-        let hidden = p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }

@@ -78,10 +78,22 @@ pub struct Filter {
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    List { filter: Filter, json: bool },
-    Show { code: String },
-    SetStatus { code: String, status: Status, message: Option<String> },
-    Export { filter: Filter, csv: bool },
+    List {
+        filter: Filter,
+        json: bool,
+    },
+    Show {
+        code: String,
+    },
+    SetStatus {
+        code: String,
+        status: Status,
+        message: Option<String>,
+    },
+    Export {
+        filter: Filter,
+        csv: bool,
+    },
 }
 
 /// A parsed command line.
@@ -120,13 +132,18 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             "--form" => filter.form = Some(value(&mut it, "--form")?),
             "--status" => {
                 let s = value(&mut it, "--status")?;
-                filter.statuses = vec![s.parse().map_err(|e: forms::status::UnknownStatus| UsageError(e.to_string()))?];
+                filter.statuses = vec![
+                    s.parse()
+                        .map_err(|e: forms::status::UnknownStatus| UsageError(e.to_string()))?,
+                ];
             }
             "--open" => filter.statuses = Status::ALL.into_iter().filter(|s| s.is_open()).collect(),
             "--since" => {
                 let d = value(&mut it, "--since")?;
                 if forms::dates::Day::parse(&d).is_none() {
-                    return Err(UsageError(format!("--since {d:?}: write a date as YYYY-MM-DD")));
+                    return Err(UsageError(format!(
+                        "--since {d:?}: write a date as YYYY-MM-DD"
+                    )));
                 }
                 filter.since = Some(d);
             }
@@ -141,14 +158,22 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         }
     }
     let mut pos = positional.into_iter();
-    let name = pos.next().ok_or_else(|| UsageError("a command is needed: list, show, set-status or export".to_string()))?;
+    let name = pos.next().ok_or_else(|| {
+        UsageError("a command is needed: list, show, set-status or export".to_string())
+    })?;
     let code_arg = |c: Option<String>| {
         let c = c.ok_or_else(|| UsageError(format!("{name} needs a tracking code")))?;
-        forms::normalise::code(&c).ok_or_else(|| UsageError(format!("{c:?} is not a tracking code such as K7M4-Q9TX-3HRP")))
+        forms::normalise::code(&c).ok_or_else(|| {
+            UsageError(format!(
+                "{c:?} is not a tracking code such as K7M4-Q9TX-3HRP"
+            ))
+        })
     };
     let command = match name.as_str() {
         "list" => Command::List { filter, json },
-        "show" => Command::Show { code: code_arg(pos.next())? },
+        "show" => Command::Show {
+            code: code_arg(pos.next())?,
+        },
         "set-status" => {
             let code = code_arg(pos.next())?;
             let status = pos
@@ -159,25 +184,46 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             let message = match message {
                 Some(m) => {
                     let m = forms::normalise::text(&m, true).map_err(|_| {
-                        UsageError("the message has control or bidi-control characters; type it again".to_string())
+                        UsageError(
+                            "the message has control or bidi-control characters; type it again"
+                                .to_string(),
+                        )
                     })?;
                     (!m.is_empty()).then_some(m)
                 }
                 None => None,
             };
-            Command::SetStatus { code, status, message }
+            Command::SetStatus {
+                code,
+                status,
+                message,
+            }
         }
         "export" => match format.as_deref() {
             Some("csv") => Command::Export { filter, csv: true },
             Some("json") => Command::Export { filter, csv: false },
-            _ => return Err(UsageError("export needs --format csv or --format json".to_string())),
+            _ => {
+                return Err(UsageError(
+                    "export needs --format csv or --format json".to_string(),
+                ));
+            }
         },
-        other => return Err(UsageError(format!("unknown command {other:?}: use list, show, set-status or export"))),
+        other => {
+            return Err(UsageError(format!(
+                "unknown command {other:?}: use list, show, set-status or export"
+            )));
+        }
     };
     if let Some(extra) = pos.next() {
         return Err(UsageError(format!("unexpected argument {extra:?}")));
     }
-    Ok(Invocation { table, endpoint, local, data_file, command })
+    Ok(Invocation {
+        table,
+        endpoint,
+        local,
+        data_file,
+        command,
+    })
 }
 
 /// The staff command's view of the table.
@@ -192,17 +238,32 @@ pub struct Staff {
 #[error("{0}")]
 pub struct StaffError(pub String);
 
-fn sdk_error<E: std::error::Error + 'static>(what: &str, err: aws_sdk_dynamodb::error::SdkError<E>) -> StaffError {
-    StaffError(format!("{what}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&err)))
+fn sdk_error<E: std::error::Error + 'static>(
+    what: &str,
+    err: aws_sdk_dynamodb::error::SdkError<E>,
+) -> StaffError {
+    StaffError(format!(
+        "{what}: {}",
+        aws_sdk_dynamodb::error::DisplayErrorContext(&err)
+    ))
 }
 
 impl Staff {
     /// The staff view of `table` at `client`, knowing the embedded site's forms.
     pub fn new(client: Client, table: impl Into<String>) -> Result<Staff, StaffError> {
         let content = Content::embedded().map_err(|errs| {
-            StaffError(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+            StaffError(
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
         })?;
-        Ok(Staff { client, table: table.into(), content })
+        Ok(Staff {
+            client,
+            table: table.into(),
+            content,
+        })
     }
 
     fn forms(&self, filter: &Filter) -> Result<Vec<&FormDef>, StaffError> {
@@ -210,7 +271,12 @@ impl Staff {
             Some(id) => self.content.form(id).map(|f| vec![f]).ok_or_else(|| {
                 StaffError(format!(
                     "no form {id:?}; the forms are: {}",
-                    self.content.forms.keys().cloned().collect::<Vec<_>>().join(", ")
+                    self.content
+                        .forms
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             }),
             None => Ok(self.content.forms.values().collect()),
@@ -219,7 +285,11 @@ impl Staff {
 
     /// The submissions the filter covers, oldest first.
     pub async fn list(&self, filter: &Filter) -> Result<Vec<Record>, StaffError> {
-        let statuses = if filter.statuses.is_empty() { Status::ALL.to_vec() } else { filter.statuses.clone() };
+        let statuses = if filter.statuses.is_empty() {
+            Status::ALL.to_vec()
+        } else {
+            filter.statuses.clone()
+        };
         let mut out = Vec::new();
         for form in self.forms(filter)? {
             for status in &statuses {
@@ -231,13 +301,19 @@ impl Staff {
                         .table_name(&self.table)
                         .index_name(GSI)
                         .expression_attribute_names("#pk", GSI_PK)
-                        .expression_attribute_values(":pk", AttributeValue::S(table::gsi_pk(&form.id, *status)))
+                        .expression_attribute_values(
+                            ":pk",
+                            AttributeValue::S(table::gsi_pk(&form.id, *status)),
+                        )
                         .set_exclusive_start_key(start.take());
                     q = match &filter.since {
                         Some(since) => q
                             .key_condition_expression("#pk = :pk AND #sk >= :since")
                             .expression_attribute_names("#sk", GSI_SK)
-                            .expression_attribute_values(":since", AttributeValue::S(since.clone())),
+                            .expression_attribute_values(
+                                ":since",
+                                AttributeValue::S(since.clone()),
+                            ),
                         None => q.key_condition_expression("#pk = :pk"),
                     };
                     let page = q.send().await.map_err(|e| sdk_error("listing failed", e))?;
@@ -272,15 +348,33 @@ impl Staff {
 
     /// Sets a submission's status, adds it to the history and sets (or clears) the message shown
     /// to the beneficiary.
-    pub async fn set_status(&self, code: &str, status: Status, message: Option<&str>) -> Result<Record, StaffError> {
+    pub async fn set_status(
+        &self,
+        code: &str,
+        status: Status,
+        message: Option<&str>,
+    ) -> Result<Record, StaffError> {
         let record = self.show(code).await?;
         let at = now_rfc3339();
-        let change = Change { status, at: at.clone(), message: message.map(str::to_string) };
+        let change = Change {
+            status,
+            at: at.clone(),
+            message: message.map(str::to_string),
+        };
         let mut values: HashMap<String, AttributeValue> = HashMap::new();
-        values.insert(":status".into(), AttributeValue::S(status.as_str().to_string()));
+        values.insert(
+            ":status".into(),
+            AttributeValue::S(status.as_str().to_string()),
+        );
         values.insert(":at".into(), AttributeValue::S(at));
-        values.insert(":gsi".into(), AttributeValue::S(table::gsi_pk(&record.form, status)));
-        values.insert(":change".into(), AttributeValue::L(vec![history_entry(&change)]));
+        values.insert(
+            ":gsi".into(),
+            AttributeValue::S(table::gsi_pk(&record.form, status)),
+        );
+        values.insert(
+            ":change".into(),
+            AttributeValue::L(vec![history_entry(&change)]),
+        );
         values.insert(":empty".into(), AttributeValue::L(Vec::new()));
         let mut expr = "SET #status = :status, updated_at = :at, #gsi = :gsi, history = list_append(if_not_exists(history, :empty), :change)".to_string();
         match message {
@@ -306,9 +400,9 @@ impl Staff {
             .send()
             .await
             .map_err(|e| sdk_error("the status was not changed", e))?;
-        out.attributes()
-            .and_then(Record::from_item)
-            .ok_or_else(|| StaffError("the status was changed but could not be read back".to_string()))
+        out.attributes().and_then(Record::from_item).ok_or_else(|| {
+            StaffError("the status was changed but could not be read back".to_string())
+        })
     }
 
     /// The CSV export: UTF-8 with a byte-order mark (so Excel reads the Arabic), one row per
@@ -324,7 +418,15 @@ impl Staff {
             }
         }
         let mut out = Vec::from("\u{FEFF}".as_bytes());
-        let mut header = vec!["رمز المتابعة", "النموذج", "الحالة", "تاريخ الاستلام", "آخر تحديث", "موعد الرد المتوقع", "رسالة إلى المستفيد"];
+        let mut header = vec![
+            "رمز المتابعة",
+            "النموذج",
+            "الحالة",
+            "تاريخ الاستلام",
+            "آخر تحديث",
+            "موعد الرد المتوقع",
+            "رسالة إلى المستفيد",
+        ];
         header.extend(fields.iter().map(|(_, label)| *label));
         write_row(&mut out, header.iter().map(|s| s.to_string()));
         for r in records {
@@ -342,10 +444,17 @@ impl Staff {
                 let value = r.values.get(*name).map(|v| {
                     // Choices are shown by their label, as the sender saw them.
                     let field = form.and_then(|f| f.field(name));
-                    let label = |x: &str| field.and_then(|f| f.option_label(x)).unwrap_or(x).to_string();
+                    let label = |x: &str| {
+                        field
+                            .and_then(|f| f.option_label(x))
+                            .unwrap_or(x)
+                            .to_string()
+                    };
                     match v {
                         forms::Value::One(x) => label(x),
-                        forms::Value::Many(xs) => xs.iter().map(|x| label(x)).collect::<Vec<_>>().join("، "),
+                        forms::Value::Many(xs) => {
+                            xs.iter().map(|x| label(x)).collect::<Vec<_>>().join("، ")
+                        }
                     }
                 });
                 row.push(value.unwrap_or_default());
@@ -375,7 +484,11 @@ pub fn record_json(r: &Record) -> serde_json::Value {
 /// A cell as written to CSV: neutralised if a spreadsheet would run it as a formula, then quoted.
 pub fn csv_cell(text: &str) -> String {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let text = if risky { format!("'{text}") } else { text.to_string() };
+    let text = if risky {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
@@ -425,7 +538,10 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
         let data = inv.data_file.clone().unwrap_or(config.data_file.clone());
         let file = local_endpoint_file(&data);
         let url = std::fs::read_to_string(&file).map_err(|e| {
-            StaffError(format!("{}: {e}; is the local form-fn running (cargo run -p form-fn)?", file.display()))
+            StaffError(format!(
+                "{}: {e}; is the local form-fn running (cargo run -p form-fn)?",
+                file.display()
+            ))
         })?;
         Some(url.trim().to_string())
     } else {
@@ -452,13 +568,21 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
             let text = serde_json::to_string_pretty(&record_json(&r)).expect("records serialise");
             writeln!(stdout, "{text}").map_err(io)?;
         }
-        Command::SetStatus { code, status, message } => {
+        Command::SetStatus {
+            code,
+            status,
+            message,
+        } => {
             let r = staff.set_status(&code, status, message.as_deref()).await?;
             writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
         }
         Command::Export { filter, csv } => {
             let records = staff.list(&filter).await?;
-            let bytes = if csv { staff.csv(&records, &filter)? } else { staff.json(&records) };
+            let bytes = if csv {
+                staff.csv(&records, &filter)?
+            } else {
+                staff.json(&records)
+            };
             stdout.write_all(&bytes).map_err(io)?;
         }
     }
@@ -485,14 +609,36 @@ mod tests {
 
     #[test]
     fn commands_parse_with_codes_read_forgivingly() {
-        let inv = parse(&args(&["--local", "set-status", "k7m4 q9tx 3hrp", "needs_info", "--message", "أرسل صورة الهوية"])).unwrap();
+        let inv = parse(&args(&[
+            "--local",
+            "set-status",
+            "k7m4 q9tx 3hrp",
+            "needs_info",
+            "--message",
+            "أرسل صورة الهوية",
+        ]))
+        .unwrap();
         assert!(inv.local);
         assert_eq!(
             inv.command,
-            Command::SetStatus { code: "K7M4Q9TX3HRP".into(), status: Status::NeedsInfo, message: Some("أرسل صورة الهوية".into()) }
+            Command::SetStatus {
+                code: "K7M4Q9TX3HRP".into(),
+                status: Status::NeedsInfo,
+                message: Some("أرسل صورة الهوية".into())
+            }
         );
-        let inv = parse(&args(&["list", "--form", "request", "--open", "--since", "2025-10-01"])).unwrap();
-        let Command::List { filter, json } = inv.command else { panic!() };
+        let inv = parse(&args(&[
+            "list",
+            "--form",
+            "request",
+            "--open",
+            "--since",
+            "2025-10-01",
+        ]))
+        .unwrap();
+        let Command::List { filter, json } = inv.command else {
+            panic!()
+        };
         assert!(!json);
         assert_eq!(filter.statuses.len(), 4);
         assert_eq!(filter.since.as_deref(), Some("2025-10-01"));
@@ -500,10 +646,35 @@ mod tests {
 
     #[test]
     fn mistakes_say_what_is_expected() {
-        assert!(parse(&args(&["set-status", "K7M4-Q9TX-3HRP", "closed"])).unwrap_err().0.contains("under_review"));
-        assert!(parse(&args(&["export"])).unwrap_err().0.contains("--format csv"));
-        assert!(parse(&args(&["list", "--since", "1/10/2025"])).unwrap_err().0.contains("YYYY-MM-DD"));
-        assert!(parse(&args(&["show", "123"])).unwrap_err().0.contains("tracking code"));
-        assert!(parse(&args(&[])).unwrap_err().0.contains("a command is needed"));
+        assert!(
+            parse(&args(&["set-status", "K7M4-Q9TX-3HRP", "closed"]))
+                .unwrap_err()
+                .0
+                .contains("under_review")
+        );
+        assert!(
+            parse(&args(&["export"]))
+                .unwrap_err()
+                .0
+                .contains("--format csv")
+        );
+        assert!(
+            parse(&args(&["list", "--since", "1/10/2025"]))
+                .unwrap_err()
+                .0
+                .contains("YYYY-MM-DD")
+        );
+        assert!(
+            parse(&args(&["show", "123"]))
+                .unwrap_err()
+                .0
+                .contains("tracking code")
+        );
+        assert!(
+            parse(&args(&[]))
+                .unwrap_err()
+                .0
+                .contains("a command is needed")
+        );
     }
 }

@@ -24,8 +24,7 @@ pub const MSG_TOO_LARGE: &str =
 pub const MSG_UNSUPPORTED: &str =
     "لم نستطع قراءة ما أرسلته لأنه بصيغة لا يقبلها النموذج. أرسل النموذج من صفحته في الموقع.";
 /// A body that cannot be read.
-pub const MSG_MALFORMED: &str =
-    "لم نستطع قراءة ما أرسلته. ارجع إلى صفحة النموذج وأرسله من جديد.";
+pub const MSG_MALFORMED: &str = "لم نستطع قراءة ما أرسلته. ارجع إلى صفحة النموذج وأرسله من جديد.";
 /// A body with bytes that are not text.
 pub const MSG_NOT_UTF8: &str = "يحتوي ما أرسلته على رموز غير صالحة لا يمكن قراءتها كنص. ارجع إلى صفحة النموذج واكتب إجاباتك من جديد ثم أرسله.";
 /// The store failed: nothing was saved.

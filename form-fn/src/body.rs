@@ -41,7 +41,12 @@ pub fn encoding(headers: &HeaderMap) -> Result<Encoding, Refused> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match essence.as_str() {
         "application/x-www-form-urlencoded" => Ok(Encoding::Form),
         "application/json" => Ok(Encoding::Json),
@@ -163,7 +168,10 @@ mod tests {
 
     #[test]
     fn form_bodies_are_percent_decoded_with_plus_as_space() {
-        let f = form_fields("name=%D8%B3%D8%A7%D8%B1%D8%A9+%D8%B9&consent=agree&consent=x&empty=&flag".as_bytes()).unwrap();
+        let f = form_fields(
+            "name=%D8%B3%D8%A7%D8%B1%D8%A9+%D8%B9&consent=agree&consent=x&empty=&flag".as_bytes(),
+        )
+        .unwrap();
         assert_eq!(
             f,
             [
@@ -185,7 +193,10 @@ mod tests {
 
     #[test]
     fn json_objects_of_texts_numbers_and_lists_are_fields() {
-        let f = json_fields(r#"{"overall": 5, "consent": ["agree"], "comment": "ممتاز", "email": null}"#.as_bytes()).unwrap();
+        let f = json_fields(
+            r#"{"overall": 5, "consent": ["agree"], "comment": "ممتاز", "email": null}"#.as_bytes(),
+        )
+        .unwrap();
         assert_eq!(
             f,
             [
@@ -207,7 +218,10 @@ mod tests {
 
     #[test]
     fn ten_thousand_fields_are_refused_whole() {
-        let body = (0..10_000).map(|i| format!("f{i}=1")).collect::<Vec<_>>().join("&");
+        let body = (0..10_000)
+            .map(|i| format!("f{i}=1"))
+            .collect::<Vec<_>>()
+            .join("&");
         assert_eq!(form_fields(body.as_bytes()), Err(Refused::TooManyFields));
     }
 
@@ -217,7 +231,12 @@ mod tests {
         assert_eq!(encoding(&h), Err(Refused::UnsupportedType));
         h.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
         assert_eq!(encoding(&h), Err(Refused::UnsupportedType));
-        h.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8".parse().unwrap());
+        h.insert(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded; charset=UTF-8"
+                .parse()
+                .unwrap(),
+        );
         assert_eq!(encoding(&h), Ok(Encoding::Form));
         assert!(!wants_json(&h));
         h.insert(header::ACCEPT, "application/json".parse().unwrap());

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request};
 use axum::http::header;
-use lambda_http::request::RequestContext;
 use lambda_http::RequestExt;
+use lambda_http::request::RequestContext;
 
 /// The sender of the request being answered.
 #[derive(Debug, Clone, PartialEq, Eq)]

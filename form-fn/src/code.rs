@@ -36,7 +36,10 @@ mod tests {
             assert_eq!(c.len(), CODE_LEN);
             let shown = forms::normalise::display_code(&c);
             assert_eq!(forms::normalise::code(&shown).as_deref(), Some(c.as_str()));
-            assert_eq!(forms::normalise::code(&shown.to_lowercase()).as_deref(), Some(c.as_str()));
+            assert_eq!(
+                forms::normalise::code(&shown.to_lowercase()).as_deref(),
+                Some(c.as_str())
+            );
         }
     }
 
@@ -48,7 +51,9 @@ mod tests {
 
     #[test]
     fn every_symbol_is_used() {
-        let used: HashSet<char> = (0..2000).flat_map(|_| new_code().chars().collect::<Vec<_>>()).collect();
+        let used: HashSet<char> = (0..2000)
+            .flat_map(|_| new_code().chars().collect::<Vec<_>>())
+            .collect();
         assert_eq!(used.len(), 32);
     }
 }

@@ -35,7 +35,6 @@ pub struct Config {
     pub log_filter: String,
 }
 
-
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> Config {

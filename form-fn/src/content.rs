@@ -79,10 +79,17 @@ mod tests {
         let c = Content::embedded().unwrap_or_else(|errs| {
             panic!(
                 "{}",
-                errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
             )
         });
-        assert!(!c.forms.is_empty(), "no form embedded from {}", Content::source_dir());
+        assert!(
+            !c.forms.is_empty(),
+            "no form embedded from {}",
+            Content::source_dir()
+        );
         for (id, form) in &c.forms {
             assert_eq!(&form.id, id);
             if form.trackable {

@@ -71,29 +71,51 @@ mod tests {
 
     fn answers(overall: &str) -> Submission {
         let mut s = Submission::default();
-        s.values.insert("overall".into(), Value::One(overall.into()));
+        s.values
+            .insert("overall".into(), Value::One(overall.into()));
         s
     }
 
-    const A: Origin = Origin::Client { ip: "192.0.2.1", user_agent: "Firefox" };
-    const B: Origin = Origin::Client { ip: "192.0.2.2", user_agent: "Firefox" };
+    const A: Origin = Origin::Client {
+        ip: "192.0.2.1",
+        user_agent: "Firefox",
+    };
+    const B: Origin = Origin::Client {
+        ip: "192.0.2.2",
+        user_agent: "Firefox",
+    };
 
     #[test]
     fn the_same_answers_from_the_same_client_are_one_submission() {
-        assert_eq!(key("survey", &answers("5"), A), key("survey", &answers("5"), A));
+        assert_eq!(
+            key("survey", &answers("5"), A),
+            key("survey", &answers("5"), A)
+        );
     }
 
     #[test]
     fn two_people_with_identical_answers_are_two_submissions() {
-        assert_ne!(key("survey", &answers("5"), A).0, key("survey", &answers("5"), B).0);
+        assert_ne!(
+            key("survey", &answers("5"), A).0,
+            key("survey", &answers("5"), B).0
+        );
     }
 
     #[test]
     fn changed_answers_or_another_form_are_new_submissions() {
-        assert_ne!(key("survey", &answers("5"), A).0, key("survey", &answers("4"), A).0);
-        assert_ne!(key("survey", &answers("5"), A).0, key("feedback", &answers("5"), A).0);
+        assert_ne!(
+            key("survey", &answers("5"), A).0,
+            key("survey", &answers("4"), A).0
+        );
+        assert_ne!(
+            key("survey", &answers("5"), A).0,
+            key("feedback", &answers("5"), A).0
+        );
         let k = Origin::ClientKey("3f1c9a4e-8d2b-4c1e-9a7f-2b6d8e0c4a11");
-        assert_ne!(key("survey", &answers("5"), k).0, key("survey", &answers("4"), k).0);
+        assert_ne!(
+            key("survey", &answers("5"), k).0,
+            key("survey", &answers("4"), k).0
+        );
         assert_eq!(key("survey", &answers("5"), k).1, CLIENT_KEY_WINDOW);
     }
 

@@ -40,7 +40,10 @@ pub enum StartError {
 }
 
 /// The router for the embedded site over the table `config.table` at `client`.
-pub fn service(config: &Config, client: aws_sdk_dynamodb::Client) -> Result<axum::Router, StartError> {
+pub fn service(
+    config: &Config,
+    client: aws_sdk_dynamodb::Client,
+) -> Result<axum::Router, StartError> {
     let content = Content::embedded().map_err(|errs| {
         StartError::Content(
             errs.iter()

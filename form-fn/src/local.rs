@@ -47,8 +47,9 @@ impl LocalStore {
                 dynoxide::Database::new(&text)
                     .map_err(|e| LocalStoreError::Open(path.to_path_buf(), e.to_string()))?
             }
-            None => dynoxide::Database::memory()
-                .map_err(|e| LocalStoreError::Memory(e.to_string()))?,
+            None => {
+                dynoxide::Database::memory().map_err(|e| LocalStoreError::Memory(e.to_string()))?
+            }
         };
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
@@ -60,7 +61,9 @@ impl LocalStore {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            if let Err(err) = dynoxide::server::serve_with_shutdown(listener, server_db, shutdown).await {
+            if let Err(err) =
+                dynoxide::server::serve_with_shutdown(listener, server_db, shutdown).await
+            {
                 tracing::error!(error = %err, "embedded store stopped");
             }
         });

@@ -81,13 +81,21 @@ async fn serve_locally(config: Config) -> Result<(), String> {
                 url
             }
             #[cfg(not(feature = "local"))]
-            return Err("built without the embedded store (feature `local`): set AWS_ENDPOINT_URL_DYNAMODB".to_string());
+            return Err(
+                "built without the embedded store (feature `local`): set AWS_ENDPOINT_URL_DYNAMODB"
+                    .to_string(),
+            );
         }
     };
     let client = table::client(Some(&endpoint)).await;
     table::create_if_missing(&client, &config.table)
         .await
-        .map_err(|e| format!("cannot create the table {:?} at {endpoint}: {e}", config.table))?;
+        .map_err(|e| {
+            format!(
+                "cannot create the table {:?} at {endpoint}: {e}",
+                config.table
+            )
+        })?;
     let router = form_fn::service(&config, client).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(config.local_addr())
         .await

@@ -70,7 +70,10 @@ pub struct Pages {
 
 impl Pages {
     /// Prepares the templates of `content`; `site_url` replaces `site.yaml`'s `base_url` when set.
-    pub fn new(content: &Content, site_url: Option<&str>) -> Result<Pages, forms::render::RenderError> {
+    pub fn new(
+        content: &Content,
+        site_url: Option<&str>,
+    ) -> Result<Pages, forms::render::RenderError> {
         let mut site = content.site.clone();
         if let Some(url) = site_url {
             site.base_url = url.to_string();
@@ -125,7 +128,11 @@ impl Pages {
         ctx.insert("values", values);
         ctx.insert("errors", errors);
         ctx.insert("preselect", &serde_json::Value::Null);
-        let template = if form.id == self.track_form.id { "track.html" } else { "form.html" };
+        let template = if form.id == self.track_form.id {
+            "track.html"
+        } else {
+            "form.html"
+        };
         self.render(template, &ctx).unwrap_or_else(|| {
             let items: String = errors
                 .iter()
@@ -176,18 +183,23 @@ impl Pages {
             Some(r) => ctx.insert("result", r),
             None => ctx.insert("not_found", &true),
         }
-        self.render("track.html", &ctx).unwrap_or_else(|| match result {
-            Some(r) => plain(
-                &self.site,
-                &self.track_form.title,
-                &format!(
-                    "<p>الطلب <bdi dir=\"ltr\">{}</bdi>: {}</p>",
-                    esc(&r.code),
-                    esc(r.status_label)
+        self.render("track.html", &ctx)
+            .unwrap_or_else(|| match result {
+                Some(r) => plain(
+                    &self.site,
+                    &self.track_form.title,
+                    &format!(
+                        "<p>الطلب <bdi dir=\"ltr\">{}</bdi>: {}</p>",
+                        esc(&r.code),
+                        esc(r.status_label)
+                    ),
                 ),
-            ),
-            None => plain(&self.site, &self.track_form.title, &format!("<p>{}</p>", crate::answer::MSG_TRACK_NOT_FOUND)),
-        })
+                None => plain(
+                    &self.site,
+                    &self.track_form.title,
+                    &format!("<p>{}</p>", crate::answer::MSG_TRACK_NOT_FOUND),
+                ),
+            })
     }
 
     /// An error page.
@@ -198,7 +210,11 @@ impl Pages {
         ctx.insert("message", view.message);
         ctx.insert("retry", &view.retry);
         self.render("error.html", &ctx).unwrap_or_else(|| {
-            plain(&self.site, view.title, &format!("<p>{}</p>", esc(view.message)))
+            plain(
+                &self.site,
+                view.title,
+                &format!("<p>{}</p>", esc(view.message)),
+            )
         })
     }
 }

@@ -335,7 +335,10 @@ impl Store {
                 GSI_PK.to_string(),
                 s(table::gsi_pk(&new.form.id, Status::Received)),
             );
-            item.insert(GSI_SK.to_string(), s(table::gsi_sk(&new.received_at, &code)));
+            item.insert(
+                GSI_SK.to_string(),
+                s(table::gsi_sk(&new.received_at, &code)),
+            );
             item.insert(TTL.to_string(), n(expires_at));
 
             let mut idem = std::collections::HashMap::new();

@@ -78,11 +78,7 @@ pub fn posted_values(
 /// The day by which the policy promises an answer, when the form says so.
 fn expected_by(form: &FormDef) -> Option<String> {
     let days = form.response_days?;
-    Some(
-        forms::dates::Day::today()
-            .add_days(days as i32)
-            .to_string(),
-    )
+    Some(forms::dates::Day::today().add_days(days as i32).to_string())
 }
 
 /// The confirmation: `201` JSON or the confirmation page.
@@ -219,9 +215,7 @@ async fn handle(
         Ok(None) => {}
         Err(err) => return unavailable(err),
     }
-    let contact = answers
-        .contact(form)
-        .and_then(forms::normalise::contact);
+    let contact = answers.contact(form).and_then(forms::normalise::contact);
     let new = NewSubmission {
         form,
         answers: &answers,

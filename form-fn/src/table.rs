@@ -127,7 +127,13 @@ pub async fn create_if_missing(
     client: &Client,
     table: &str,
 ) -> Result<(), aws_sdk_dynamodb::Error> {
-    if client.describe_table().table_name(table).send().await.is_ok() {
+    if client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .is_ok()
+    {
         return Ok(());
     }
     let key = |name: &str, kind| {
@@ -169,11 +175,21 @@ pub async fn create_if_missing(
         .await;
     if let Err(err) = created {
         // Another process may have created it meanwhile.
-        if client.describe_table().table_name(table).send().await.is_err() {
+        if client
+            .describe_table()
+            .table_name(table)
+            .send()
+            .await
+            .is_err()
+        {
             return Err(err.into());
         }
     }
-    let ttl = client.describe_time_to_live().table_name(table).send().await?;
+    let ttl = client
+        .describe_time_to_live()
+        .table_name(table)
+        .send()
+        .await?;
     let enabled = ttl
         .time_to_live_description()
         .and_then(|d| d.attribute_name())

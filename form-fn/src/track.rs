@@ -30,8 +30,7 @@ pub const MAX_FAILURES_PER_CODE: u64 = 5;
 /// Whether two secrets are equal, taking the same time wherever they differ.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -107,7 +106,13 @@ pub async fn track(
         }
         Err(Refusal::Invalid(errors)) => return invalid(errors, &pairs),
     };
-    let text = |name: &str| answers.values.get(name).map(|v| v.joined()).unwrap_or_default();
+    let text = |name: &str| {
+        answers
+            .values
+            .get(name)
+            .map(|v| v.joined())
+            .unwrap_or_default()
+    };
     let code = text("code");
     let Some(contact) = forms::normalise::contact(&text("contact")) else {
         let errors = vec![FieldError {

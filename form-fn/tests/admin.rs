@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use forms::Status;
 use form_fn::admin::{Filter, Staff};
+use forms::Status;
 use serde_json::{Value, json};
 
 async fn submit(svc: &Service, form: &forms::FormDef, answers: &[(String, String)]) -> String {
@@ -41,23 +41,59 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     other.push(("idempotency_key".into(), "second-submission-key".into()));
     let second = submit(&svc, &form, &other).await;
 
-    let staff = Staff::new(form_fn::table::client(Some(&svc.endpoint)).await, &svc.table).unwrap();
-    let all = staff.list(&Filter { form: Some(form.id.clone()), ..Filter::default() }).await.unwrap();
-    let codes: Vec<String> = all.iter().map(|r| forms::normalise::display_code(&r.code)).collect();
+    let staff = Staff::new(
+        form_fn::table::client(Some(&svc.endpoint)).await,
+        &svc.table,
+    )
+    .unwrap();
+    let all = staff
+        .list(&Filter {
+            form: Some(form.id.clone()),
+            ..Filter::default()
+        })
+        .await
+        .unwrap();
+    let codes: Vec<String> = all
+        .iter()
+        .map(|r| forms::normalise::display_code(&r.code))
+        .collect();
     assert_eq!(codes.len(), 2);
     assert!(codes.contains(&first) && codes.contains(&second));
 
     // The binary, as staff run it.
-    let out = admin(&svc, &["set-status", &first.to_lowercase(), "needs_info", "--message", "نرجو إرسال صورة من الهوية الوطنية"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = admin(
+        &svc,
+        &[
+            "set-status",
+            &first.to_lowercase(),
+            "needs_info",
+            "--message",
+            "نرجو إرسال صورة من الهوية الوطنية",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("needs_info"));
 
     let open_needing_info = staff
-        .list(&Filter { form: Some(form.id.clone()), statuses: vec![Status::NeedsInfo], since: None })
+        .list(&Filter {
+            form: Some(form.id.clone()),
+            statuses: vec![Status::NeedsInfo],
+            since: None,
+        })
         .await
         .unwrap();
     assert_eq!(open_needing_info.len(), 1);
-    let received = staff.list(&Filter { statuses: vec![Status::Received], ..Filter::default() }).await.unwrap();
+    let received = staff
+        .list(&Filter {
+            statuses: vec![Status::Received],
+            ..Filter::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(received.len(), 1, "the index follows the status change");
 
     let r = http()
@@ -72,12 +108,30 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     assert_eq!(seen["status"], "needs_info");
     assert_eq!(seen["status_label"], Status::NeedsInfo.label());
     assert_eq!(seen["message"], "نرجو إرسال صورة من الهوية الوطنية");
-    let history: Vec<&str> = seen["history"].as_array().unwrap().iter().map(|h| h["status_label"].as_str().unwrap()).collect();
-    assert_eq!(history, [Status::Received.label(), Status::NeedsInfo.label()]);
+    let history: Vec<&str> = seen["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status_label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        history,
+        [Status::Received.label(), Status::NeedsInfo.label()]
+    );
 
     // A closing status without a message clears the old message.
-    staff.set_status(&forms::normalise::code(&first).unwrap(), Status::Completed, None).await.unwrap();
-    let shown = staff.show(&forms::normalise::code(&first).unwrap()).await.unwrap();
+    staff
+        .set_status(
+            &forms::normalise::code(&first).unwrap(),
+            Status::Completed,
+            None,
+        )
+        .await
+        .unwrap();
+    let shown = staff
+        .show(&forms::normalise::code(&first).unwrap())
+        .await
+        .unwrap();
     assert_eq!(shown.status, Status::Completed);
     assert_eq!(shown.message, None);
     assert_eq!(shown.history.len(), 3);
@@ -93,8 +147,16 @@ async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
     let svc = start().await;
     let content = content();
     let form = trackable(&content);
-    let text = form.fields.iter().find(|f| f.kind == forms::FieldType::Text).unwrap();
-    let area = form.fields.iter().find(|f| f.kind == forms::FieldType::Textarea).unwrap();
+    let text = form
+        .fields
+        .iter()
+        .find(|f| f.kind == forms::FieldType::Text)
+        .unwrap();
+    let area = form
+        .fields
+        .iter()
+        .find(|f| f.kind == forms::FieldType::Textarea)
+        .unwrap();
     let formula = "=HYPERLINK(\"http://evil.example\",\"انقر هنا للمزيد من التفاصيل\")";
     let mut answers = good_answers(&form);
     for a in answers.iter_mut() {
@@ -107,18 +169,37 @@ async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
     let code = submit(&svc, &form, &answers).await;
 
     let out = admin(&svc, &["export", "--format", "csv", "--form", &form.id]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = out.stdout;
-    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with a BOM, for Excel");
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "UTF-8 with a BOM, for Excel"
+    );
     let csv = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2, "{csv}");
-    assert!(lines[0].contains(&format!("\"{}\"", text.label)), "the header has the Arabic labels: {}", lines[0]);
+    assert!(
+        lines[0].contains(&format!("\"{}\"", text.label)),
+        "the header has the Arabic labels: {}",
+        lines[0]
+    );
     let row = lines[1];
     assert!(row.contains(&format!("\"{code}\"")));
-    assert!(row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا للمزيد من التفاصيل\"\")\""), "{row}");
+    assert!(
+        row.contains(
+            "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا للمزيد من التفاصيل\"\")\""
+        ),
+        "{row}"
+    );
     assert!(row.contains("\"'@سارة\""), "{row}");
-    assert!(row.contains("\"'+966501234567\""), "a phone number is not read as a number: {row}");
+    assert!(
+        row.contains("\"'+966501234567\""),
+        "a phone number is not read as a number: {row}"
+    );
     assert!(row.contains(Status::Received.label()));
     assert!(!row.contains(",\"=") && !row.contains(",\"+") && !row.contains(",\"@"));
 

@@ -34,18 +34,27 @@ async fn next(State(rt): State<Runtime>) -> Response {
         return StatusCode::GONE.into_response();
     };
     let mut h = HeaderMap::new();
-    h.insert("lambda-runtime-aws-request-id", HeaderValue::from_str(&id).unwrap());
+    h.insert(
+        "lambda-runtime-aws-request-id",
+        HeaderValue::from_str(&id).unwrap(),
+    );
     let deadline = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis()
         + 30_000;
-    h.insert("lambda-runtime-deadline-ms", HeaderValue::from_str(&deadline.to_string()).unwrap());
+    h.insert(
+        "lambda-runtime-deadline-ms",
+        HeaderValue::from_str(&deadline.to_string()).unwrap(),
+    );
     h.insert(
         "lambda-runtime-invoked-function-arn",
         HeaderValue::from_static("arn:aws:lambda:me-south-1:123456789012:function:form-fn"),
     );
-    h.insert("lambda-runtime-trace-id", HeaderValue::from_static("Root=1-00000000-000000000000000000000000"));
+    h.insert(
+        "lambda-runtime-trace-id",
+        HeaderValue::from_static("Root=1-00000000-000000000000000000000000"),
+    );
     (StatusCode::OK, h, event.to_string()).into_response()
 }
 
@@ -103,11 +112,14 @@ fn event(id: &str, route: &str, path: &str, params: Value, headers: Value, body:
 #[tokio::test]
 #[ignore = "needs the release Lambda build: run by tests/steps/22-form-fn-lambda.sh"]
 async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
-    let binary = std::env::var("FORM_FN_LAMBDA_BIN").expect("FORM_FN_LAMBDA_BIN names the release binary");
+    let binary =
+        std::env::var("FORM_FN_LAMBDA_BIN").expect("FORM_FN_LAMBDA_BIN names the release binary");
     let store = form_fn::local::LocalStore::start(None).await.unwrap();
     let table = table_name();
     let db = form_fn::table::client(Some(store.endpoint())).await;
-    form_fn::table::create_if_missing(&db, &table).await.unwrap();
+    form_fn::table::create_if_missing(&db, &table)
+        .await
+        .unwrap();
 
     let (tx, rx) = mpsc::channel(8);
     let rt = Runtime {
@@ -116,7 +128,10 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     };
     let api = Router::new()
         .route("/2018-06-01/runtime/invocation/next", get(next))
-        .route("/2018-06-01/runtime/invocation/{id}/response", post(respond))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(respond),
+        )
         .route("/2018-06-01/runtime/invocation/{id}/error", post(fail))
         .route("/2018-06-01/runtime/init/error", post(init_error))
         .with_state(rt.clone());
@@ -163,19 +178,37 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     let path = format!("/api/forms/{}", form.id);
     let reply = invoke(
         "req-submit".into(),
-        event("req-submit", route, &path, json!({"form": form.id}), headers.clone(), &answers.to_string()),
+        event(
+            "req-submit",
+            route,
+            &path,
+            json!({"form": form.id}),
+            headers.clone(),
+            &answers.to_string(),
+        ),
     )
     .await;
     assert_eq!(reply["statusCode"], 201, "{reply}");
     let body: Value = serde_json::from_str(reply["body"].as_str().unwrap()).unwrap();
     let code = body["code"].as_str().unwrap().to_string();
     assert_eq!(body["status"], "received");
-    assert_eq!(submissions_in(&db, &table).await.len(), 1, "the submission is stored");
+    assert_eq!(
+        submissions_in(&db, &table).await.len(),
+        1,
+        "the submission is stored"
+    );
 
     // The same submission again (API Gateway's retry): the same code, still one record.
     let again = invoke(
         "req-submit-again".into(),
-        event("req-submit-again", route, &path, json!({"form": form.id}), headers.clone(), &answers.to_string()),
+        event(
+            "req-submit-again",
+            route,
+            &path,
+            json!({"form": form.id}),
+            headers.clone(),
+            &answers.to_string(),
+        ),
     )
     .await;
     let again: Value = serde_json::from_str(again["body"].as_str().unwrap()).unwrap();
@@ -183,11 +216,22 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     assert_eq!(submissions_in(&db, &table).await.len(), 1);
 
     // The follow-up, from an HTML form.
-    let form_headers = json!({"content-type": "application/x-www-form-urlencoded", "user-agent": "lambda-test"});
-    let track_body = form_body(&[("code".into(), code.clone()), ("contact".into(), PHONE_TYPED.into())]);
+    let form_headers =
+        json!({"content-type": "application/x-www-form-urlencoded", "user-agent": "lambda-test"});
+    let track_body = form_body(&[
+        ("code".into(), code.clone()),
+        ("contact".into(), PHONE_TYPED.into()),
+    ]);
     let reply = invoke(
         "req-track".into(),
-        event("req-track", "POST /api/track", "/api/track", json!({}), form_headers.clone(), &track_body),
+        event(
+            "req-track",
+            "POST /api/track",
+            "/api/track",
+            json!({}),
+            form_headers.clone(),
+            &track_body,
+        ),
     )
     .await;
     assert_eq!(reply["statusCode"], 200, "{reply}");
@@ -196,10 +240,20 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     assert!(html.contains(&code), "{html}");
 
     // A wrong phone number shows nothing.
-    let wrong = form_body(&[("code".into(), code.clone()), ("contact".into(), "0599999999".into())]);
+    let wrong = form_body(&[
+        ("code".into(), code.clone()),
+        ("contact".into(), "0599999999".into()),
+    ]);
     let reply = invoke(
         "req-track-wrong".into(),
-        event("req-track-wrong", "POST /api/track", "/api/track", json!({}), form_headers, &wrong),
+        event(
+            "req-track-wrong",
+            "POST /api/track",
+            "/api/track",
+            json!({}),
+            form_headers,
+            &wrong,
+        ),
     )
     .await;
     assert_eq!(reply["statusCode"], 404);
@@ -207,7 +261,14 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
 
     let reply = invoke(
         "req-health".into(),
-        event("req-health", "GET /api/health", "/api/health", json!({}), json!({}), ""),
+        event(
+            "req-health",
+            "GET /api/health",
+            "/api/health",
+            json!({}),
+            json!({}),
+            "",
+        ),
     )
     .await;
     assert_eq!(reply["statusCode"], 200, "{reply}");
@@ -217,7 +278,14 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     let logs = String::from_utf8_lossy(&out.stderr);
     // One JSON line per request, with the request id, and no personal data.
     assert!(logs.contains("\"request_id\":\"req-submit\""), "{logs}");
-    for secret in ["0501234567", "+966501234567", "1000000008", "سارة", &code, &code.replace('-', "")] {
+    for secret in [
+        "0501234567",
+        "+966501234567",
+        "1000000008",
+        "سارة",
+        &code,
+        &code.replace('-', ""),
+    ] {
         assert!(!logs.contains(secret), "the logs hold {secret}: {logs}");
     }
 }

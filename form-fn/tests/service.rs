@@ -37,7 +37,10 @@ async fn post_form(svc: &Service, path: &str, body: String) -> (StatusCode, Stri
     (status, r.text().await.unwrap())
 }
 
-fn s(item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>, k: &str) -> String {
+fn s(
+    item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    k: &str,
+) -> String {
     item[k].as_s().unwrap().clone()
 }
 
@@ -52,23 +55,46 @@ async fn every_form_is_stored_from_both_encodings() {
 
         let (status, html) = post_form(&svc, &path, form_body(&answers)).await;
         assert_eq!(status, StatusCode::OK, "{}: {html}", form.id);
-        assert!(html.contains("lang=\"ar\""), "{}: the answer is an Arabic page", form.id);
+        assert!(
+            html.contains("lang=\"ar\""),
+            "{}: the answer is an Arabic page",
+            form.id
+        );
         let (status, body) = post_json(&svc, &path, &json_body(form, &answers)).await;
         assert_eq!(status, StatusCode::CREATED, "{}: {body}", form.id);
         assert_eq!(body["status"], "received");
         assert_eq!(body["status_label"], "تم الاستلام");
         expected += 2;
         if form.trackable {
-            let code = body["code"].as_str().expect("a trackable form gives a code");
-            assert_eq!(forms::normalise::code(code).map(|c| display_code(&c)).as_deref(), Some(code));
+            let code = body["code"]
+                .as_str()
+                .expect("a trackable form gives a code");
+            assert_eq!(
+                forms::normalise::code(code)
+                    .map(|c| display_code(&c))
+                    .as_deref(),
+                Some(code)
+            );
             let grouped = regex_code(&html).expect("the confirmation page shows the code");
             assert_ne!(grouped, code, "each submission has its own code");
         } else {
-            assert!(body["code"].is_null(), "{}: no code for a form that is not followed up", form.id);
-            assert!(regex_code(&html).is_none(), "{}: no code on the page", form.id);
+            assert!(
+                body["code"].is_null(),
+                "{}: no code for a form that is not followed up",
+                form.id
+            );
+            assert!(
+                regex_code(&html).is_none(),
+                "{}: no code on the page",
+                form.id
+            );
         }
         if form.response_days.is_some() {
-            assert!(body["expected_by"].is_string(), "{}: the promised answer date", form.id);
+            assert!(
+                body["expected_by"].is_string(),
+                "{}: the promised answer date",
+                form.id
+            );
         }
     }
     let items = svc.submissions().await;
@@ -77,7 +103,9 @@ async fn every_form_is_stored_from_both_encodings() {
         let form = content.form(&s(item, "form")).unwrap();
         let values = item["values"].as_m().unwrap();
         for f in &form.fields {
-            let v = values.get(&f.name).unwrap_or_else(|| panic!("{}: {} stored", form.id, f.name));
+            let v = values
+                .get(&f.name)
+                .unwrap_or_else(|| panic!("{}: {} stored", form.id, f.name));
             match f.kind {
                 forms::FieldType::Phone => assert_eq!(v.as_s().unwrap(), PHONE),
                 forms::FieldType::NationalId => assert_eq!(v.as_s().unwrap(), "1000000008"),
@@ -90,7 +118,10 @@ async fn every_form_is_stored_from_both_encodings() {
         let ttl: u64 = item["expires_at"].as_n().unwrap().parse().unwrap();
         let now = form_fn::store::now_epoch();
         let days = (ttl - now) as f64 / 86_400.0;
-        assert!((days - f64::from(form.retention_days)).abs() < 0.01, "kept for the form's retention period");
+        assert!(
+            (days - f64::from(form.retention_days)).abs() < 0.01,
+            "kept for the form's retention period"
+        );
     }
 }
 
@@ -100,7 +131,10 @@ fn regex_code(text: &str) -> Option<String> {
     let sym = |c: char| forms::normalise::CODE_ALPHABET.contains(&(c as u32 as u8)) && c.is_ascii();
     (0..chars.len().saturating_sub(13)).find_map(|i| {
         let w = &chars[i..i + 14];
-        let ok = w.iter().enumerate().all(|(j, &c)| if j == 4 || j == 9 { c == '-' } else { sym(c) });
+        let ok = w
+            .iter()
+            .enumerate()
+            .all(|(j, &c)| if j == 4 || j == 9 { c == '-' } else { sym(c) });
         let bounded = i == 0 || !sym(chars[i - 1]);
         (ok && bounded).then(|| w.iter().collect())
     })
@@ -112,7 +146,11 @@ async fn validation_errors_give_the_definitions_arabic_messages() {
     let content = content();
     let form = trackable(&content);
     let contact = form.contact_field().unwrap();
-    let required = form.fields.iter().find(|f| f.required && !f.contact).unwrap();
+    let required = form
+        .fields
+        .iter()
+        .find(|f| f.required && !f.contact)
+        .unwrap();
     let mut answers: Vec<_> = good_answers(&form)
         .into_iter()
         .filter(|(k, _)| *k != required.name)
@@ -129,7 +167,10 @@ async fn validation_errors_give_the_definitions_arabic_messages() {
 
     let (status, html) = post_form(&svc, &path, form_body(&answers)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains(&forms::render::escape_html(&contact.msg_invalid())), "{html}");
+    assert!(
+        html.contains(&forms::render::escape_html(&contact.msg_invalid())),
+        "{html}"
+    );
     assert!(svc.submissions().await.is_empty(), "nothing is stored");
 }
 
@@ -148,17 +189,35 @@ async fn the_same_key_gives_the_same_code_and_one_record() {
             .json(&body)
             .send()
     };
-    let a: Value = send("6a1f0c3e-4b2d-4e8f-9c7a-1d2e3f405162").await.unwrap().json().await.unwrap();
-    let b: Value = send("6a1f0c3e-4b2d-4e8f-9c7a-1d2e3f405162").await.unwrap().json().await.unwrap();
+    let a: Value = send("6a1f0c3e-4b2d-4e8f-9c7a-1d2e3f405162")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let b: Value = send("6a1f0c3e-4b2d-4e8f-9c7a-1d2e3f405162")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(a["code"], b["code"]);
     assert_eq!(svc.submissions().await.len(), 1);
-    let c: Value = send("0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b").await.unwrap().json().await.unwrap();
+    let c: Value = send("0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_ne!(a["code"], c["code"], "another key is another submission");
     assert_eq!(svc.submissions().await.len(), 2);
 
     // The hidden field the page's script fills does the same for an HTML form.
     let mut answers = good_answers(&form);
-    answers.push(("idempotency_key".into(), "f00dfeed-0000-4000-8000-000000000001".into()));
+    answers.push((
+        "idempotency_key".into(),
+        "f00dfeed-0000-4000-8000-000000000001".into(),
+    ));
     let (_, first) = post_form(&svc, &path, form_body(&answers)).await;
     let (_, again) = post_form(&svc, &path, form_body(&answers)).await;
     assert_eq!(regex_code(&first), regex_code(&again));
@@ -184,10 +243,22 @@ async fn a_double_post_without_javascript_is_one_record_but_two_people_are_two()
     let (a, b) = tokio::join!(send("Browser A"), send("Browser A"));
     assert_eq!(a.unwrap().status(), StatusCode::OK);
     assert_eq!(b.unwrap().status(), StatusCode::OK);
-    assert_eq!(send("Browser A").await.unwrap().status(), StatusCode::OK, "a refresh");
-    assert_eq!(svc.submissions().await.len(), 1, "a double click and a refresh store one record");
+    assert_eq!(
+        send("Browser A").await.unwrap().status(),
+        StatusCode::OK,
+        "a refresh"
+    );
+    assert_eq!(
+        svc.submissions().await.len(),
+        1,
+        "a double click and a refresh store one record"
+    );
     send("Browser B").await.unwrap();
-    assert_eq!(svc.submissions().await.len(), 2, "another person with the same answers is recorded");
+    assert_eq!(
+        svc.submissions().await.len(),
+        2,
+        "another person with the same answers is recorded"
+    );
 }
 
 #[tokio::test]
@@ -200,13 +271,21 @@ async fn the_honeypot_stores_nothing_and_looks_the_same() {
     answers.push(("website".into(), "http://spam.example".into()));
     let (status, html) = post_form(&svc, &path, form_body(&answers)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(regex_code(&html).is_some(), "the robot sees a code like anyone");
+    assert!(
+        regex_code(&html).is_some(),
+        "the robot sees a code like anyone"
+    );
     let (status, body) = post_json(&svc, &path, &json_body(&form, &answers)).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(body["code"].is_string());
     assert!(svc.submissions().await.is_empty(), "nothing is stored");
     // The code shown leads nowhere.
-    let (status, _) = post_json(&svc, "/api/track", &json!({"code": body["code"], "contact": PHONE_TYPED})).await;
+    let (status, _) = post_json(
+        &svc,
+        "/api/track",
+        &json!({"code": body["code"], "contact": PHONE_TYPED}),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -221,7 +300,12 @@ async fn follow_up_needs_the_right_contact_and_slows_guessing() {
 
     // The code typed loosely and the phone written differently still find it.
     let loose = code.to_lowercase().replace('-', " ");
-    let (status, found) = post_json(&svc, "/api/track", &json!({"code": loose, "contact": "+966 50 123 4567"})).await;
+    let (status, found) = post_json(
+        &svc,
+        "/api/track",
+        &json!({"code": loose, "contact": "+966 50 123 4567"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(found["code"], code.as_str());
     assert_eq!(found["status"], "received");
@@ -229,14 +313,32 @@ async fn follow_up_needs_the_right_contact_and_slows_guessing() {
     assert_eq!(found["form_title"], form.title.as_str());
     assert_eq!(found["history"].as_array().unwrap().len(), 1);
 
-    let (html_status, html) = post_form(&svc, "/api/track", form_body(&[("code".into(), code.clone()), ("contact".into(), PHONE_TYPED.into())])).await;
+    let (html_status, html) = post_form(
+        &svc,
+        "/api/track",
+        form_body(&[
+            ("code".into(), code.clone()),
+            ("contact".into(), PHONE_TYPED.into()),
+        ]),
+    )
+    .await;
     assert_eq!(html_status, StatusCode::OK);
     assert!(html.contains("تم الاستلام"), "{html}");
 
     // A wrong phone and a wrong code get the very same answer.
-    let (s1, wrong_phone) = post_json(&svc, "/api/track", &json!({"code": code, "contact": "0599999999"})).await;
+    let (s1, wrong_phone) = post_json(
+        &svc,
+        "/api/track",
+        &json!({"code": code, "contact": "0599999999"}),
+    )
+    .await;
     let other = form_fn::code::new_code();
-    let (s2, wrong_code) = post_json(&svc, "/api/track", &json!({"code": other, "contact": PHONE_TYPED})).await;
+    let (s2, wrong_code) = post_json(
+        &svc,
+        "/api/track",
+        &json!({"code": other, "contact": PHONE_TYPED}),
+    )
+    .await;
     assert_eq!((s1, s2), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
     assert_eq!(wrong_phone, wrong_code);
     assert!(!wrong_phone.to_string().contains("تم الاستلام"));
@@ -244,7 +346,12 @@ async fn follow_up_needs_the_right_contact_and_slows_guessing() {
     // Repeated guesses on one code are slowed: after the limit, 429 with Retry-After, even with the
     // right phone.
     for _ in 2..form_fn::track::MAX_FAILURES_PER_CODE {
-        post_json(&svc, "/api/track", &json!({"code": code, "contact": "0599999999"})).await;
+        post_json(
+            &svc,
+            "/api/track",
+            &json!({"code": code, "contact": "0599999999"}),
+        )
+        .await;
     }
     let r = http()
         .post(svc.url("/api/track"))
@@ -254,7 +361,11 @@ async fn follow_up_needs_the_right_contact_and_slows_guessing() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(wait > 0 && wait <= form_fn::store::TRY_WINDOW.as_secs());
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["message"], form_fn::answer::MSG_THROTTLED);
@@ -265,7 +376,12 @@ async fn guessing_many_codes_from_one_client_is_slowed() {
     let svc = start().await;
     let mut last = StatusCode::OK;
     for _ in 0..=form_fn::track::MAX_FAILURES_PER_CLIENT {
-        let (status, _) = post_json(&svc, "/api/track", &json!({"code": form_fn::code::new_code(), "contact": PHONE_TYPED})).await;
+        let (status, _) = post_json(
+            &svc,
+            "/api/track",
+            &json!({"code": form_fn::code::new_code(), "contact": PHONE_TYPED}),
+        )
+        .await;
         last = status;
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
@@ -283,20 +399,55 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
 
     // Too large.
     let big = format!("details={}", "%D8%A7".repeat(20_000));
-    let r = c.post(&url).header("content-type", FORM).header("accept", "application/json").body(big).send().await.unwrap();
+    let r = c
+        .post(&url)
+        .header("content-type", FORM)
+        .header("accept", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(json_msg(r.json().await.unwrap()), form_fn::answer::MSG_TOO_LARGE);
+    assert_eq!(
+        json_msg(r.json().await.unwrap()),
+        form_fn::answer::MSG_TOO_LARGE
+    );
 
     // 10,000 fields.
-    let many = (0..10_000).map(|i| format!("f{i}=1")).collect::<Vec<_>>().join("&");
-    let r = c.post(&url).header("content-type", FORM).body(many).send().await.unwrap();
+    let many = (0..10_000)
+        .map(|i| format!("f{i}=1"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let r = c
+        .post(&url)
+        .header("content-type", FORM)
+        .body(many)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(r.text().await.unwrap().contains(form_fn::answer::MSG_TOO_LARGE));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(form_fn::answer::MSG_TOO_LARGE)
+    );
 
     // Wrong content type.
-    let r = c.post(&url).header("content-type", "text/plain").body("hello").send().await.unwrap();
+    let r = c
+        .post(&url)
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(r.text().await.unwrap().contains(form_fn::answer::MSG_UNSUPPORTED));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(form_fn::answer::MSG_UNSUPPORTED)
+    );
 
     // Unknown form.
     let (status, body) = post_json(&svc, "/api/forms/nothing-here", &json!({})).await;
@@ -309,29 +460,67 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
         (FORM, b"full_name=\xff\xfe".to_vec()),
         ("application/json", b"{\"full_name\": \"\xff\"}".to_vec()),
     ] {
-        let r = c.post(&url).header("content-type", ct).header("accept", "application/json").body(bytes).send().await.unwrap();
+        let r = c
+            .post(&url)
+            .header("content-type", ct)
+            .header("accept", "application/json")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(json_msg(r.json().await.unwrap()), form_fn::answer::MSG_NOT_UTF8);
+        assert_eq!(
+            json_msg(r.json().await.unwrap()),
+            form_fn::answer::MSG_NOT_UTF8
+        );
     }
 
     // Deep and nested JSON.
     let deep = format!("{{\"a\": {}{}}}", "[".repeat(50_000), "]".repeat(50_000));
-    let r = c.post(&url).header("content-type", "application/json").body(deep).send().await.unwrap();
+    let r = c
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(deep)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = c.post(&url).header("content-type", "application/json").body("{\"a\": {\"b\": 1}}").send().await.unwrap();
+    let r = c
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"a\": {\"b\": 1}}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = c.post(&url).header("content-type", "application/json").body("not json").send().await.unwrap();
+    let r = c
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 
     // A bidi override in a field.
-    let text_field = form.fields.iter().find(|f| f.kind == forms::FieldType::Text).unwrap();
+    let text_field = form
+        .fields
+        .iter()
+        .find(|f| f.kind == forms::FieldType::Text)
+        .unwrap();
     let mut answers = good_answers(&form);
     for a in answers.iter_mut().filter(|(k, _)| *k == text_field.name) {
         a.1 = "سارة \u{202E}لقحلا".to_string();
     }
     let (status, body) = post_json(&svc, &path, &json_body(&form, &answers)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["errors"][&text_field.name].as_str().unwrap().contains("اتجاه النص"), "{body}");
+    assert!(
+        body["errors"][&text_field.name]
+            .as_str()
+            .unwrap()
+            .contains("اتجاه النص"),
+        "{body}"
+    );
 
     // Unknown fields.
     let mut answers = good_answers(&form);
@@ -341,7 +530,11 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
     assert_eq!(body["errors"]["admin"], forms::validate::MSG_UNKNOWN_FIELD);
 
     // A script in a text is stored as text and never sent back as markup.
-    let area = form.fields.iter().find(|f| f.kind == forms::FieldType::Textarea).unwrap();
+    let area = form
+        .fields
+        .iter()
+        .find(|f| f.kind == forms::FieldType::Textarea)
+        .unwrap();
     let script = "<script>alert('x')</script> أحتاج إلى مساعدة عاجلة في التسجيل";
     let mut answers = good_answers(&form);
     for a in answers.iter_mut().filter(|(k, _)| *k == area.name) {
@@ -351,14 +544,23 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("<script>alert"), "{html}");
     // Shown again with an error elsewhere, it is escaped.
-    let required = form.fields.iter().find(|f| f.required && f.name != area.name).unwrap();
+    let required = form
+        .fields
+        .iter()
+        .find(|f| f.required && f.name != area.name)
+        .unwrap();
     answers.retain(|(k, _)| *k != required.name);
     let (status, html) = post_form(&svc, &path, form_body(&answers)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!html.contains("<script>alert"), "{html}");
     let items = svc.submissions().await;
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0]["values"].as_m().unwrap()[&area.name].as_s().unwrap(), script);
+    assert_eq!(
+        items[0]["values"].as_m().unwrap()[&area.name]
+            .as_s()
+            .unwrap(),
+        script
+    );
 
     // Nothing above was a server error.
     let r = c.get(svc.url("/api/health")).send().await.unwrap();
@@ -398,7 +600,11 @@ async fn a_store_that_does_not_answer_gets_503_and_no_confirmation() {
     let html = r.text().await.unwrap();
     assert!(html.contains("لم يُحفظ"), "{html}");
     assert!(regex_code(&html).is_none());
-    let r = http().get(format!("{base}/api/health")).send().await.unwrap();
+    let r = http()
+        .get(format!("{base}/api/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -421,9 +627,20 @@ async fn when_the_store_stops_mid_test_every_confirmation_was_stored() {
         }
         let mut answers = good_answers(&form);
         answers.push(("idempotency_key".into(), format!("mid-test-key-{i:04}")));
-        let r = http().post(&url).header("accept", "application/json").json(&json_body(&form, &answers)).send().await.unwrap();
+        let r = http()
+            .post(&url)
+            .header("accept", "application/json")
+            .json(&json_body(&form, &answers))
+            .send()
+            .await
+            .unwrap();
         match r.status() {
-            StatusCode::CREATED => confirmed.push(r.json::<Value>().await.unwrap()["code"].as_str().unwrap().to_string()),
+            StatusCode::CREATED => confirmed.push(
+                r.json::<Value>().await.unwrap()["code"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            ),
             StatusCode::SERVICE_UNAVAILABLE => {
                 assert!(r.headers().contains_key("retry-after"));
                 refused += 1;
@@ -434,7 +651,9 @@ async fn when_the_store_stops_mid_test_every_confirmation_was_stored() {
     assert_eq!(confirmed.len(), 15);
     assert_eq!(refused, 25);
     // The store comes back on the same file: every confirmed code is there.
-    let again = form_fn::local::LocalStore::start(Some(&file)).await.unwrap();
+    let again = form_fn::local::LocalStore::start(Some(&file))
+        .await
+        .unwrap();
     let db = form_fn::table::client(Some(again.endpoint())).await;
     let stored: HashSet<String> = submissions_in(&db, &svc.table)
         .await
@@ -442,7 +661,10 @@ async fn when_the_store_stops_mid_test_every_confirmation_was_stored() {
         .map(|i| display_code(s(i, "pk").trim_start_matches("SUB#")))
         .collect();
     for code in &confirmed {
-        assert!(stored.contains(code), "{code} was confirmed but is not stored");
+        assert!(
+            stored.contains(code),
+            "{code} was confirmed but is not stored"
+        );
     }
 }
 

@@ -16,7 +16,9 @@ use forms::{FieldType, FormDef};
 
 /// The endpoint of a second, independent DynamoDB-compatible server to test against.
 pub fn external_endpoint() -> Option<String> {
-    std::env::var("FORM_FN_TEST_ENDPOINT").ok().filter(|v| !v.is_empty())
+    std::env::var("FORM_FN_TEST_ENDPOINT")
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 /// A fresh table name.
@@ -69,7 +71,9 @@ pub async fn start_with(file: Option<&std::path::Path>) -> Service {
     let (endpoint, store) = match external_endpoint() {
         Some(e) => (e, None),
         None => {
-            let s = LocalStore::start(file).await.expect("the embedded store starts");
+            let s = LocalStore::start(file)
+                .await
+                .expect("the embedded store starts");
             (s.endpoint().to_string(), Some(s))
         }
     };
@@ -125,7 +129,11 @@ pub async fn submissions_in(
         out.extend(
             page.items()
                 .iter()
-                .filter(|i| i.get("pk").and_then(|v| v.as_s().ok()).is_some_and(|pk| pk.starts_with("SUB#")))
+                .filter(|i| {
+                    i.get("pk")
+                        .and_then(|v| v.as_s().ok())
+                        .is_some_and(|pk| pk.starts_with("SUB#"))
+                })
                 .cloned(),
         );
         match page.last_evaluated_key() {

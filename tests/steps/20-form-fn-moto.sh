@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The form service's integration tests (form-fn/tests/service.rs and admin.rs) once more, against
+# a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
+# on a free loopback port. The same tests ran against the embedded store in 10-rust.sh.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends python3-venv >/dev/null
+fi
+venv="${FORM_FN_VENV:-$root/target/venv-moto}"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check 'moto[server,dynamodb]==5.*'
+
+port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+log=$(mktemp)
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+moto=$!
+trap 'kill $moto 2>/dev/null || true; wait $moto 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do
+  "$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/')" 2>/dev/null && break
+  sleep 0.2
+done
+"$venv/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/moto-api/')" \
+  || { echo "moto_server did not start:"; cat "$log"; exit 1; }
+
+echo "moto_server on 127.0.0.1:$port"
+FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" \
+  cargo test --locked -p form-fn --test service --test admin

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The release Lambda binary of the form service, built as it is deployed (without the embedded
+# local store), checked to contain no dynoxide, then run under a Lambda runtime API emulator fed
+# with API Gateway HTTP API (payload 2.0) events (form-fn/tests/lambda.rs).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+if cargo tree --locked -p form-fn --no-default-features -e normal --prefix none | grep -q '^dynoxide'; then
+  echo "the Lambda build of form-fn depends on dynoxide; it must not"
+  exit 1
+fi
+cargo build --locked --release -p form-fn --no-default-features --bin form-fn
+ls -l "$target/release/form-fn"
+FORM_FN_LAMBDA_BIN="$target/release/form-fn" \
+  cargo test --locked -p form-fn --test lambda -- --ignored
