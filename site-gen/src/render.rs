@@ -175,10 +175,17 @@ fn jobs(site: &Site) -> Vec<Job> {
         description: description.clone(),
         noindex: false,
     };
+    // Only the home page lists the generic pages, and only their titles: giving every page the
+    // whole list would make a build grow with the square of the number of pages.
+    let mut home = Context::new();
+    home.insert(
+        "pages",
+        &site.pages.iter().map(PageLink::from).collect::<Vec<_>>(),
+    );
     jobs.push(Job {
         template: "home.html",
         info: page(&site.config.short_name, "/", &None),
-        extra: Context::new(),
+        extra: home,
         out: "index.html".into(),
     });
     jobs.push(Job {
@@ -271,7 +278,24 @@ struct ModelContext<'a> {
     channels: &'a crate::model::ChannelDirectory,
     eligibility: &'a Option<crate::model::EligibilityGuide>,
     forms: &'a [FormDef],
-    pages: &'a [crate::model::Page],
+}
+
+/// A generic page as the home page lists it.
+#[derive(Serialize)]
+struct PageLink<'a> {
+    path: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+}
+
+impl<'a> From<&'a crate::model::Page> for PageLink<'a> {
+    fn from(p: &'a crate::model::Page) -> Self {
+        PageLink {
+            path: &p.path,
+            title: &p.title,
+            description: p.description.as_deref(),
+        }
+    }
 }
 
 /// Renders every file of the site. Template errors are reported against the template's file.
@@ -290,7 +314,6 @@ pub fn render_site(
         channels: &site.channels,
         eligibility: &site.eligibility,
         forms: &site.forms,
-        pages: &site.pages,
     })
     .expect("the model serialises");
     let jobs = jobs(site);
