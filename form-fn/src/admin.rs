@@ -376,13 +376,13 @@ impl Staff {
             AttributeValue::L(vec![history_entry(&change)]),
         );
         values.insert(":empty".into(), AttributeValue::L(Vec::new()));
-        let mut expr = "SET #status = :status, updated_at = :at, #gsi = :gsi, history = list_append(if_not_exists(history, :empty), :change)".to_string();
+        let mut expr = "SET #status = :status, #updated = :at, #gsi = :gsi, #history = list_append(if_not_exists(#history, :empty), :change)".to_string();
         match message {
             Some(m) => {
                 values.insert(":message".into(), AttributeValue::S(m.to_string()));
-                expr.push_str(", message = :message");
+                expr.push_str(", #message = :message");
             }
-            None => expr.push_str(" REMOVE message"),
+            None => expr.push_str(" REMOVE #message"),
         }
         let out = self
             .client
@@ -395,6 +395,9 @@ impl Staff {
             .expression_attribute_names("#pk", PK)
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#gsi", GSI_PK)
+            .expression_attribute_names("#updated", "updated_at")
+            .expression_attribute_names("#history", "history")
+            .expression_attribute_names("#message", "message")
             .set_expression_attribute_values(Some(values))
             .return_values(ReturnValue::AllNew)
             .send()

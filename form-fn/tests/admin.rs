@@ -22,12 +22,13 @@ async fn submit(svc: &Service, form: &forms::FormDef, answers: &[(String, String
 }
 
 /// Runs the built `form-fn-admin` binary against the test's store and table.
-fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
+async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
         .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
         .args(args)
         .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
         .output()
+        .await
         .expect("form-fn-admin runs")
 }
 
@@ -70,7 +71,8 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
             "--message",
             "نرجو إرسال صورة من الهوية الوطنية",
         ],
-    );
+    )
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -137,7 +139,7 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     assert_eq!(shown.history.len(), 3);
 
     // Unknown codes and statuses are told plainly.
-    let out = admin(&svc, &["set-status", "K7M4-Q9TX-3HRP", "accepted"]);
+    let out = admin(&svc, &["set-status", "K7M4-Q9TX-3HRP", "accepted"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("K7M4-Q9TX-3HRP"));
 }
@@ -168,7 +170,7 @@ async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
     }
     let code = submit(&svc, &form, &answers).await;
 
-    let out = admin(&svc, &["export", "--format", "csv", "--form", &form.id]);
+    let out = admin(&svc, &["export", "--format", "csv", "--form", &form.id]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -203,14 +205,14 @@ async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
     assert!(row.contains(Status::Received.label()));
     assert!(!row.contains(",\"=") && !row.contains(",\"+") && !row.contains(",\"@"));
 
-    let out = admin(&svc, &["export", "--format", "json", "--form", &form.id]);
+    let out = admin(&svc, &["export", "--format", "json", "--form", &form.id]).await;
     assert!(out.status.success());
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list[0]["code"], code.as_str());
     assert_eq!(list[0]["values"][&area.name], formula);
     assert_eq!(list[0]["status_label"], Status::Received.label());
 
-    let out = admin(&svc, &["list"]);
+    let out = admin(&svc, &["list"]).await;
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(&code));
 }
