@@ -358,14 +358,14 @@ impl FormDef {
                     );
                 }
             }
-            if let (Some(min), Some(max)) = (f.min_length, f.max_length) {
-                if min > max {
-                    err(
-                        "min_length",
-                        at,
-                        format!("min_length {min} is more than max_length {max}"),
-                    );
-                }
+            if let (Some(min), Some(max)) = (f.min_length, f.max_length)
+                && min > max
+            {
+                err(
+                    "min_length",
+                    at,
+                    format!("min_length {min} is more than max_length {max}"),
+                );
             }
         }
         if def.trackable && contacts != 1 {

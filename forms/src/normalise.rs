@@ -117,7 +117,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The symbols of a tracking code: Crockford's base 32 (digits and capital letters without I, L, O

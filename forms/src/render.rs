@@ -494,10 +494,12 @@ mod tests {
 
     #[test]
     fn contact_details_become_working_links() {
-        let mut c = Contact::default();
-        c.phone = Some("+966 11 000 0000".into());
-        c.whatsapp = Some("+966 50 000 0000".into());
-        c.email = Some("info@x.example.org".into());
+        let c = Contact {
+            phone: Some("+966 11 000 0000".into()),
+            whatsapp: Some("+966 50 000 0000".into()),
+            email: Some("info@x.example.org".into()),
+            ..Contact::default()
+        };
         let links = all_contact_links(&c);
         let hrefs: Vec<_> = links.iter().map(|l| l.href.clone().unwrap()).collect();
         assert_eq!(
