@@ -184,8 +184,10 @@ pub async fn track(
     }
 }
 
+// Lives only for one request, on the stack: boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Lookup {
-    Found(Record),
+    Found(Box<Record>),
     NotFound,
     Throttled { retry_after: u64 },
 }
@@ -209,7 +211,7 @@ async fn lookup(
         same(stored, contact) && !stored.is_empty()
     });
     match record {
-        Some(r) if matches => Ok(Lookup::Found(r)),
+        Some(r) if matches => Ok(Lookup::Found(Box::new(r))),
         _ => {
             app.store.count_failure(&scopes).await?;
             Ok(Lookup::NotFound)
