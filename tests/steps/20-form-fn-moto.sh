@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The form service's integration tests (form-fn/tests/service.rs and admin.rs) once more, against
 # a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
-# on a free loopback port, one test at a time (moto slows down under many concurrent requests, and the test of
-# 1,000 concurrent submissions would starve the others). They ran against the embedded store in
-# 10-rust.sh.
+# on a free loopback port, one test at a time. The test of 1,000 submissions from 50 concurrent
+# clients is left out here: moto's server answers 503-causing errors to most of that load even with
+# retries, so it runs against the embedded store only (in 10-rust.sh, like all these tests).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -31,4 +31,4 @@ done
 
 echo "moto_server on 127.0.0.1:$port"
 FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" \
-  cargo test --locked -p form-fn --test service --test admin -- --test-threads=1
+  cargo test --locked -p form-fn --test service --test admin -- --test-threads=1 --skip a_thousand_submissions
