@@ -2,8 +2,8 @@
 # The form service's integration tests (form-fn/tests/service.rs and admin.rs) once more, against
 # a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
 # on a free loopback port, one test at a time. The test of 1,000 submissions from 50 concurrent
-# clients is left out here: moto's server answers 503-causing errors to most of that load even with
-# retries, so it runs against the embedded store only (in 10-rust.sh, like all these tests).
+# clients is left out here: against moto the service answers 503 to much of that load, even after
+# ten retries by each client, so it runs against the embedded store only (in 10-rust.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
