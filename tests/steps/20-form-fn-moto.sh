@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The form service's integration tests (form-fn/tests/service.rs and admin.rs) once more, against
 # a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
-# on a free loopback port, one test at a time. The test of 1,000 submissions from 50 concurrent
-# clients is left out here: against moto the service answers 503 to much of that load, even after
-# ten retries by each client, so it runs against the embedded store only (in 10-rust.sh).
+# on a free loopback port, one test at a time. moto is started through lib/moto_serialised.py,
+# which applies its requests one at a time as DynamoDB applies conditional writes atomically:
+# moto's own threaded server does not, and two simultaneous submissions could both pass the
+# condition that makes a double click one record.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -19,7 +20,7 @@ venv="${FORM_FN_VENV:-$root/target/venv-moto}"
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+"$venv/bin/python" tests/steps/lib/moto_serialised.py 127.0.0.1 "$port" >"$log" 2>&1 &
 moto=$!
 trap 'kill $moto 2>/dev/null || true; wait $moto 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
@@ -31,4 +32,4 @@ done
 
 echo "moto_server on 127.0.0.1:$port"
 FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" \
-  cargo test --locked -p form-fn --test service --test admin -- --test-threads=1 --skip a_thousand_submissions
+  cargo test --locked -p form-fn --test service --test admin -- --test-threads=1
