@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::markdown;
 use crate::model::FormLink;
+use crate::model::listing::{self, form_ids};
 
 /// What kind of channel it is (decides its icon and wording).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -39,15 +40,6 @@ struct ChannelMeta {
     hours: Option<String>,
     #[serde(default)]
     form: Option<String>,
-}
-
-/// The title and introduction of a listing page (`_index.md`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndexMeta {
-    pub title: String,
-    #[serde(default)]
-    pub description: Option<String>,
 }
 
 /// One contact channel.
@@ -89,18 +81,7 @@ impl ChannelDirectory {
     ) -> ChannelDirectory {
         let mut anchors = Anchors::with_reserved(&RESERVED_IDS);
         let (title, description, intro_html) =
-            match index.map(|d| (d.front_matter::<IndexMeta>(), d)) {
-                Some((Ok(m), d)) => (
-                    m.title,
-                    m.description,
-                    markdown::to_html(&d.body, &mut anchors),
-                ),
-                Some((Err(e), _)) => {
-                    problems.push(e);
-                    ("قنوات التواصل".to_string(), None, String::new())
-                }
-                None => ("قنوات التواصل".to_string(), None, String::new()),
-            };
+            listing::heading(index, "قنوات التواصل", &mut anchors, problems);
         let mut channels = Vec::new();
         for doc in files {
             let meta: ChannelMeta = match doc.front_matter() {
@@ -110,23 +91,14 @@ impl ChannelDirectory {
                     continue;
                 }
             };
-            let id = match &meta.slug {
-                Some(s) if anchors.claim(s) => s.clone(),
-                Some(s) => {
-                    let (l, c) = doc.locate("slug", None);
-                    problems.push(
-                        Diagnostic::error(
-                            &doc.file,
-                            l,
-                            c,
-                            format!("duplicate slug {s:?}: another channel uses it"),
-                        )
-                        .hint("every channel needs its own slug; change one of them"),
-                    );
-                    anchors.unique(s)
-                }
-                None => anchors.unique(&meta.title),
-            };
+            let id = listing::entry_id(
+                &doc,
+                meta.slug.as_deref(),
+                &meta.title,
+                "channel",
+                &mut anchors,
+                problems,
+            );
             let mut contacts = Vec::new();
             for key in &meta.contacts {
                 let (l, c) = doc.locate("contacts", None);
@@ -183,13 +155,4 @@ impl ChannelDirectory {
             channels,
         }
     }
-}
-
-/// The forms' ids, for hints.
-pub fn form_ids(forms: &[FormDef]) -> String {
-    forms
-        .iter()
-        .map(|f| f.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

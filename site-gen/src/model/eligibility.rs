@@ -9,7 +9,7 @@ use crate::anchors::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::markdown;
-use crate::model::channel::{IndexMeta, form_ids};
+use crate::model::listing::{self, form_ids};
 use crate::model::{FormLink, Origin};
 
 /// The name of the form's choice field a category selects, unless the category names another.
@@ -87,18 +87,7 @@ impl EligibilityGuide {
     ) -> EligibilityGuide {
         let mut anchors = Anchors::with_reserved(&RESERVED_IDS);
         let (title, description, intro_html) =
-            match index.map(|d| (d.front_matter::<IndexMeta>(), d)) {
-                Some((Ok(m), d)) => (
-                    m.title,
-                    m.description,
-                    markdown::to_html(&d.body, &mut anchors),
-                ),
-                Some((Err(e), _)) => {
-                    problems.push(e);
-                    ("دليل الأهلية".to_string(), None, String::new())
-                }
-                None => ("دليل الأهلية".to_string(), None, String::new()),
-            };
+            listing::heading(index, "دليل الأهلية", &mut anchors, problems);
         let mut categories = Vec::new();
         for doc in files {
             let meta: CategoryMeta = match doc.front_matter() {
@@ -108,23 +97,14 @@ impl EligibilityGuide {
                     continue;
                 }
             };
-            let id = match &meta.slug {
-                Some(s) if anchors.claim(s) => s.clone(),
-                Some(s) => {
-                    let (l, c) = doc.locate("slug", None);
-                    problems.push(
-                        Diagnostic::error(
-                            &doc.file,
-                            l,
-                            c,
-                            format!("duplicate slug {s:?}: another category uses it"),
-                        )
-                        .hint("every category needs its own slug; change one of them"),
-                    );
-                    anchors.unique(s)
-                }
-                None => anchors.unique(&meta.title),
-            };
+            let id = listing::entry_id(
+                &doc,
+                meta.slug.as_deref(),
+                &meta.title,
+                "category",
+                &mut anchors,
+                problems,
+            );
             let policy_id = policy_anchors.unique(&meta.title);
             for (key, list) in [
                 ("criteria", &meta.criteria),

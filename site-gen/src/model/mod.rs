@@ -4,6 +4,7 @@
 
 pub mod channel;
 pub mod eligibility;
+pub mod listing;
 pub mod page;
 pub mod policy;
 
