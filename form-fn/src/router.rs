@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::timeout::TimeoutLayer;
 
 use crate::answer;
 use crate::body;
@@ -49,12 +48,12 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         .route(TRACK, post(track::track))
         .route(HEALTH, get(health))
         .fallback(not_found)
-        .with_state(app)
         .layer(middleware::from_fn(identify_client))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            within_time_limit,
         ))
+        .with_state(app)
         .layer(CatchPanicLayer::custom(move |_| {
             answer::error(
                 &pages_for_panic.pages,
@@ -116,6 +115,33 @@ async fn health(State(app): State<Arc<App>>) -> Response {
         }
     };
     answer::with_outcome(resp, "health")
+}
+
+/// Answers `503` with `Retry-After` and the Arabic "nothing was saved, send again" when a request
+/// takes longer than [`REQUEST_TIMEOUT`]. Sending again is safe: the idempotency key makes a
+/// submission that did reach the store find its record.
+async fn within_time_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let json = body::wants_json(req.headers());
+    let tracking = req.uri().path() == TRACK;
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            let message = if tracking {
+                answer::MSG_TRACK_UNAVAILABLE
+            } else {
+                answer::MSG_NOT_SAVED
+            };
+            answer::error(
+                &app.pages,
+                json,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "عطل مؤقت",
+                message,
+            )
+        }
+    }
 }
 
 /// Any other address.
