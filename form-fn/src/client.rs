@@ -9,6 +9,15 @@ use axum::http::header;
 use lambda_http::RequestExt;
 use lambda_http::request::RequestContext;
 
+/// The header by which CloudFront shows that a request came through it (see
+/// `FORMS_ORIGIN_VERIFY` in [`crate::config`]).
+pub const ORIGIN_VERIFY_HEADER: &str = "x-origin-verify";
+
+/// Marks a request that carried the right [`ORIGIN_VERIFY_HEADER`]: its
+/// `CloudFront-Viewer-Address` was set by CloudFront, not by whoever sent it.
+#[derive(Debug, Clone, Copy)]
+pub struct ViaCdn;
+
 /// The sender of the request being answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
@@ -18,8 +27,8 @@ pub struct Client {
 
 impl Client {
     /// Reads the client from a request: under Lambda, the viewer's address that CloudFront passes
-    /// on (`CloudFront-Viewer-Address`) or else API Gateway's source address; locally, the peer's
-    /// address.
+    /// on (`CloudFront-Viewer-Address`, only on a request marked [`ViaCdn`]) or else API Gateway's
+    /// source address; locally, the peer's address.
     pub fn of(req: &Request) -> Client {
         let header_text = |name| {
             req.headers()
@@ -29,7 +38,10 @@ impl Client {
         };
         let lambda_ip = req.request_context_ref().and_then(|ctx| match ctx {
             RequestContext::ApiGatewayV2(c) => {
-                let viewer = header_text("cloudfront-viewer-address")
+                let via_cdn = req.extensions().get::<ViaCdn>().is_some();
+                let viewer = via_cdn
+                    .then(|| header_text("cloudfront-viewer-address"))
+                    .flatten()
                     .and_then(|a| a.rsplit_once(':').map(|(ip, _)| ip.to_string()));
                 viewer.or_else(|| c.http.source_ip.clone())
             }

@@ -33,6 +33,10 @@ pub struct Config {
     pub site_url: Option<String>,
     /// `RUST_LOG`: the log filter (default `info`).
     pub log_filter: String,
+    /// `FORMS_ORIGIN_VERIFY`: the value CloudFront sends in `X-Origin-Verify`. When set, a request
+    /// without it is answered 404, and only a request with it has its `CloudFront-Viewer-Address`
+    /// trusted. Unset locally.
+    pub origin_verify: Option<String>,
 }
 
 impl Config {
@@ -70,6 +74,9 @@ impl Config {
                 .map(|v| v.trim().trim_end_matches('/').to_string())
                 .filter(|v| !v.is_empty()),
             log_filter: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_string()),
+            origin_verify: std::env::var("FORMS_ORIGIN_VERIFY")
+                .ok()
+                .filter(|v| !v.is_empty()),
         }
     }
 
@@ -91,6 +98,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             site_url: None,
             log_filter: "info".to_string(),
+            origin_verify: None,
         }
     }
 }

@@ -57,6 +57,7 @@ pub fn service(
         content,
         store: Store::new(client, config.table.clone()),
         pages,
+        origin_verify: config.origin_verify.clone(),
     };
     Ok(router::router(Arc::new(app), &config.cors_origins))
 }

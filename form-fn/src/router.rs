@@ -11,12 +11,13 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::answer;
 use crate::body;
-use crate::client::Client;
+use crate::client::{self, Client, ViaCdn};
 use crate::content::Content;
 use crate::pages::Pages;
 use crate::store::Store;
@@ -37,6 +38,8 @@ pub struct App {
     pub content: Content,
     pub store: Store,
     pub pages: Pages,
+    /// The value CloudFront sends in `X-Origin-Verify`, when the service is behind it.
+    pub origin_verify: Option<String>,
 }
 
 /// The router over `app`. `cors_origins` lists the origins allowed to post JSON from another site
@@ -49,6 +52,10 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         .route(HEALTH, get(health))
         .fallback(not_found)
         .layer(middleware::from_fn(identify_client))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            through_cloudfront,
+        ))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             within_time_limit,
@@ -82,6 +89,26 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         );
     }
     router.layer(middleware::from_fn(access_log::log_request))
+}
+
+/// Behind CloudFront (`FORMS_ORIGIN_VERIFY` set): a request that did not come through it (no or
+/// a wrong `X-Origin-Verify`) is answered 404 as an unknown address, and one that did is marked
+/// [`ViaCdn`] so that the visitor's address CloudFront gives is trusted.
+async fn through_cloudfront(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+    if let Some(expected) = &app.origin_verify {
+        let given = req
+            .headers()
+            .get(client::ORIGIN_VERIFY_HEADER)
+            .map(HeaderValue::as_bytes);
+        // Compared as digests, so the time taken says nothing of how much of it matched.
+        let digest = |b: &[u8]| Sha256::digest(b);
+        if given.is_none_or(|g| digest(g) != digest(expected.as_bytes())) {
+            let resp = not_found(State(app.clone()), req.headers().clone()).await;
+            return answer::with_outcome(resp, "not_through_cloudfront");
+        }
+        req.extensions_mut().insert(ViaCdn);
+    }
+    next.run(req).await
 }
 
 /// Puts the [`Client`] in the request's extensions for the handlers.

@@ -109,6 +109,9 @@ fn event(id: &str, route: &str, path: &str, params: Value, headers: Value, body:
     })
 }
 
+/// The value CloudFront sends in `X-Origin-Verify` in this test.
+const VERIFY: &str = "4f1c2a8e-0b7d-11f0-9cd2-0242ac120002";
+
 #[tokio::test]
 #[ignore = "needs the release Lambda build: run by tests/steps/22-form-fn-lambda.sh"]
 async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
@@ -150,6 +153,7 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
         .env("AWS_REGION", "me-south-1")
         .env("AWS_ENDPOINT_URL_DYNAMODB", store.endpoint())
         .env("TABLE_NAME", &table)
+        .env("FORMS_ORIGIN_VERIFY", VERIFY)
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -173,7 +177,15 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     let content = content();
     let form = trackable(&content);
     let answers = json_body(&form, &good_answers(&form));
-    let headers = json!({"content-type": "application/json", "accept": "application/json", "user-agent": "lambda-test"});
+    // Through CloudFront: every event has the same API Gateway source address (an edge
+    // server's); the visitor's own is in CloudFront-Viewer-Address.
+    let headers = json!({
+        "content-type": "application/json",
+        "accept": "application/json",
+        "user-agent": "lambda-test",
+        "x-origin-verify": VERIFY,
+        "cloudfront-viewer-address": "198.51.100.7:50312",
+    });
     let route = "POST /api/forms/{form}";
     let path = format!("/api/forms/{}", form.id);
     let reply = invoke(
@@ -215,9 +227,51 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
     assert_eq!(again["code"], code.as_str());
     assert_eq!(submissions_in(&db, &table).await.len(), 1);
 
+    // Another visitor with the same answers, through the same edge server: a second record.
+    let mut other = headers.clone();
+    other["cloudfront-viewer-address"] = json!("203.0.113.25:61000");
+    let reply = invoke(
+        "req-submit-other".into(),
+        event(
+            "req-submit-other",
+            route,
+            &path,
+            json!({"form": form.id}),
+            other.clone(),
+            &answers.to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(reply["statusCode"], 201, "{reply}");
+    let body: Value = serde_json::from_str(reply["body"].as_str().unwrap()).unwrap();
+    assert_ne!(body["code"], code.as_str(), "another person, another code");
+    assert_eq!(submissions_in(&db, &table).await.len(), 2);
+
+    // Sent to the API's own address, around CloudFront, with a made-up visitor address: 404.
+    let mut around = other;
+    around.as_object_mut().unwrap().remove("x-origin-verify");
+    around["cloudfront-viewer-address"] = json!("192.0.2.99:1234");
+    let reply = invoke(
+        "req-around".into(),
+        event(
+            "req-around",
+            route,
+            &path,
+            json!({"form": form.id}),
+            around,
+            &answers.to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(reply["statusCode"], 404, "{reply}");
+    assert_eq!(submissions_in(&db, &table).await.len(), 2);
+
     // The follow-up, from an HTML form.
-    let form_headers =
-        json!({"content-type": "application/x-www-form-urlencoded", "user-agent": "lambda-test"});
+    let form_headers = json!({
+        "content-type": "application/x-www-form-urlencoded",
+        "user-agent": "lambda-test",
+        "x-origin-verify": VERIFY,
+    });
     let track_body = form_body(&[
         ("code".into(), code.clone()),
         ("contact".into(), PHONE_TYPED.into()),
@@ -266,7 +320,7 @@ async fn the_lambda_binary_answers_a_submission_and_a_follow_up() {
             "GET /api/health",
             "/api/health",
             json!({}),
-            json!({}),
+            json!({"x-origin-verify": VERIFY}),
             "",
         ),
     )

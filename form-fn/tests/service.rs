@@ -262,6 +262,36 @@ async fn a_double_post_without_javascript_is_one_record_but_two_people_are_two()
 }
 
 #[tokio::test]
+async fn behind_cloudfront_a_request_sent_around_it_is_refused_and_stores_nothing() {
+    let svc = start_behind_cloudfront("verify-7f3a9c").await;
+    let content = content();
+    let form = trackable(&content);
+    let url = svc.url(&format!("/api/forms/{}", form.id));
+    let answers = json_body(&form, &good_answers(&form));
+    let send = |verify: Option<&'static str>| {
+        let mut r = http()
+            .post(&url)
+            .header("accept", "application/json")
+            .header("cloudfront-viewer-address", "198.51.100.7:443")
+            .json(&answers);
+        if let Some(v) = verify {
+            r = r.header("x-origin-verify", v);
+        }
+        r.send()
+    };
+    for verify in [None, Some("verify-7f3a9"), Some("not-the-value")] {
+        let r = send(verify).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{verify:?}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["message"], form_fn::answer::MSG_NO_FORM);
+    }
+    assert!(svc.submissions().await.is_empty(), "nothing stored");
+    let r = send(Some("verify-7f3a9c")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(svc.submissions().await.len(), 1);
+}
+
+#[tokio::test]
 async fn the_honeypot_stores_nothing_and_looks_the_same() {
     let svc = start().await;
     let content = content();

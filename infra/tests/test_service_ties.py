@@ -91,6 +91,19 @@ def test_the_service_is_given_its_table_and_log_filter(resources):
     assert variables["RUST_LOG"] == {"Ref": "LogLevel"}
 
 
+def test_cloudfront_sends_the_value_by_which_the_service_recognises_it(resources):
+    """The function trusts CloudFront-Viewer-Address, and answers at all, only when the request
+    carries X-Origin-Verify with the value of FORMS_ORIGIN_VERIFY: the API origin must send
+    exactly that value, or every form would answer 404."""
+    code = "\n".join(text for _, text in service_sources())
+    assert '"FORMS_ORIGIN_VERIFY"' in code and '"x-origin-verify"' in code
+    expected = function(resources)["Environment"]["Variables"]["FORMS_ORIGIN_VERIFY"]
+    origins = resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
+    api = next(o for o in origins if o["Id"] == "api")
+    sent = {h["HeaderName"].lower(): h["HeaderValue"] for h in api.get("OriginCustomHeaders", [])}
+    assert sent.get("x-origin-verify") == expected
+
+
 # ------------------------------------------------------------------ DynamoDB permissions
 
 # SDK operations (the fluent builder's method) and the IAM action each needs.

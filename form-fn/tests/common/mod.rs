@@ -46,11 +46,16 @@ impl Drop for Service {
 
 /// Serves the router over `endpoint` and `table` on a loopback port.
 pub async fn serve(endpoint: &str, table: &str) -> (String, tokio::task::JoinHandle<()>) {
-    let client = form_fn::table::client(Some(endpoint)).await;
     let config = Config {
         table: table.to_string(),
         ..Config::default()
     };
+    serve_config(endpoint, config).await
+}
+
+/// Serves the router with `config` over `endpoint` on a loopback port.
+pub async fn serve_config(endpoint: &str, config: Config) -> (String, tokio::task::JoinHandle<()>) {
+    let client = form_fn::table::client(Some(endpoint)).await;
     let router = form_fn::service(&config, client).expect("the service starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -68,6 +73,18 @@ pub async fn serve(endpoint: &str, table: &str) -> (String, tokio::task::JoinHan
 /// Starts the service over the external endpoint if one is set, else over a new embedded store
 /// (in memory, or in `file`).
 pub async fn start_with(file: Option<&std::path::Path>) -> Service {
+    start_configured(file, None).await
+}
+
+/// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify: value`.
+pub async fn start_behind_cloudfront(value: &str) -> Service {
+    start_configured(None, Some(value.to_string())).await
+}
+
+async fn start_configured(
+    file: Option<&std::path::Path>,
+    origin_verify: Option<String>,
+) -> Service {
     let (endpoint, store) = match external_endpoint() {
         Some(e) => (e, None),
         None => {
@@ -82,7 +99,12 @@ pub async fn start_with(file: Option<&std::path::Path>) -> Service {
     form_fn::table::create_if_missing(&db, &table)
         .await
         .expect("the table is created");
-    let (base, server) = serve(&endpoint, &table).await;
+    let config = Config {
+        table: table.clone(),
+        origin_verify,
+        ..Config::default()
+    };
+    let (base, server) = serve_config(&endpoint, config).await;
     Service {
         base,
         table,
