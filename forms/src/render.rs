@@ -340,15 +340,15 @@ pub fn markdown_options() -> Options {
 
 /// Markdown to HTML, safely: raw HTML is shown as text and `javascript:` links go nowhere.
 pub fn markdown(text: &str) -> String {
-    markdown_with_ids(text, |_, explicit| explicit.map(str::to_string))
+    markdown_with_ids(text, |_, _, explicit| explicit.map(str::to_string))
 }
 
-/// Markdown to HTML like [`markdown`], giving each heading the id that `id_for(text, explicit)`
-/// returns, where `text` is the heading's plain text and `explicit` an id written in the source
-/// (`## عنوان {#id}`).
+/// Markdown to HTML like [`markdown`], giving each heading the id that
+/// `id_for(level, text, explicit)` returns, where `level` is 1 to 6, `text` the heading's plain
+/// text and `explicit` an id written in the source (`## عنوان {#id}`).
 pub fn markdown_with_ids(
     text: &str,
-    mut id_for: impl FnMut(&str, Option<&str>) -> Option<String>,
+    mut id_for: impl FnMut(u8, &str, Option<&str>) -> Option<String>,
 ) -> String {
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(usize, String)> = None;
@@ -388,10 +388,10 @@ pub fn markdown_with_ids(
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((at, plain)) = heading.take()
-                    && let Event::Start(Tag::Heading { id, .. }) = &mut events[at]
+                    && let Event::Start(Tag::Heading { id, level, .. }) = &mut events[at]
                 {
                     let explicit = id.as_ref().map(|s| s.to_string());
-                    *id = id_for(plain.trim(), explicit.as_deref()).map(CowStr::from);
+                    *id = id_for(*level as u8, plain.trim(), explicit.as_deref()).map(CowStr::from);
                 }
             }
             _ => {}
@@ -443,10 +443,10 @@ mod tests {
     fn headings_get_the_ids_given() {
         let html = markdown_with_ids(
             "### اعتماد مجلس الإدارة\n\nنص",
-            |text, _| Some(text.replace(' ', "-")),
+            |level, text, _| Some(format!("{level}-{}", text.replace(' ', "-"))),
         );
         assert!(
-            html.contains("<h3 id=\"اعتماد-مجلس-الإدارة\">اعتماد مجلس الإدارة</h3>"),
+            html.contains("<h3 id=\"3-اعتماد-مجلس-الإدارة\">اعتماد مجلس الإدارة</h3>"),
             "{html}"
         );
     }

@@ -6,13 +6,34 @@ use crate::anchors::Anchors;
 
 /// Markdown to HTML; every heading gets a unique id on the page (its own `{#id}` if written).
 pub fn to_html(text: &str, anchors: &mut Anchors) -> String {
-    forms::render::markdown_with_ids(text, |plain, explicit| {
-        Some(match explicit {
+    to_html_with_toc(text, anchors).0
+}
+
+/// A level-2 heading of a page, as its table of contents lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub title: String,
+}
+
+/// Like [`to_html`], and the page's level-2 headings in order, for its table of contents.
+pub fn to_html_with_toc(text: &str, anchors: &mut Anchors) -> (String, Vec<TocEntry>) {
+    let mut toc = Vec::new();
+    let html = forms::render::markdown_with_ids(text, |level, plain, explicit| {
+        let id = match explicit {
             Some(id) if anchors.claim(id) => id.to_string(),
             Some(id) => anchors.unique(id),
             None => anchors.unique(plain),
-        })
-    })
+        };
+        if level == 2 {
+            toc.push(TocEntry {
+                id: id.clone(),
+                title: plain.to_string(),
+            });
+        }
+        Some(id)
+    });
+    (html, toc)
 }
 
 /// Markdown of one line (a list item, a criterion) to HTML without the surrounding paragraph.
@@ -63,6 +84,21 @@ mod tests {
             html.contains("<h3 id=\"اعتماد\">اعتماد مجلس الإدارة</h3>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn the_table_of_contents_lists_the_level_two_headings_by_their_anchors() {
+        let mut a = Anchors::with_reserved(&["toc"]);
+        let (html, toc) = to_html_with_toc(
+            "## من نحن\n\n### رؤيتنا\n\n## التواصل مع `الجمعية`\n\n## من نحن\n",
+            &mut a,
+        );
+        let ids: Vec<_> = toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["من-نحن", "التواصل-مع-الجمعية", "من-نحن-2"]);
+        assert_eq!(toc[1].title, "التواصل مع الجمعية");
+        for id in ids {
+            assert!(html.contains(&format!("<h2 id=\"{id}\">")), "{html}");
+        }
     }
 
     #[test]

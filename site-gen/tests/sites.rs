@@ -706,3 +706,52 @@ fn the_command_line_reports_problems_and_exits_non_zero() {
         "variants are not in the sitemap"
     );
 }
+
+#[test]
+fn a_long_generic_page_opens_with_a_table_of_its_sections() {
+    let f = Fixture::new();
+    f.write(
+        "pages/services.md",
+        "---\ntitle: خدماتنا\n---\nمقدمة.\n\n## التدريب\n\nنص.\n\n### الدورات\n\nنص.\n\n## التطوع\n\nنص.\n",
+    );
+    f.write(
+        "pages/short.md",
+        "---\ntitle: صفحة قصيرة\ntoc: false\n---\n## قسم\n\nنص.\n\n## قسم آخر\n\nنص.\n",
+    );
+    let checked = site_gen::check(&f.config(), Mode::default());
+    assert!(
+        !checked.diagnostics.has_errors(),
+        "{:?}",
+        checked.diagnostics
+    );
+    let pages = pages(&checked);
+
+    let doc = Html::parse_document(&pages["/services/"]);
+    let entries: Vec<(String, String)> = doc
+        .select(&sel("nav.toc a"))
+        .map(|a| (text(a), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("التدريب".to_string(), "#التدريب".to_string()),
+            ("التطوع".to_string(), "#التطوع".to_string()),
+        ]
+    );
+    for (_, href) in &entries {
+        let id = &href[1..];
+        assert_eq!(
+            doc.select(&sel("h2[id]"))
+                .filter(|h| h.value().attr("id") == Some(id))
+                .count(),
+            1,
+            "{href} leads to no section"
+        );
+    }
+
+    let short = Html::parse_document(&pages["/short/"]);
+    assert_eq!(short.select(&sel("nav.toc")).count(), 0);
+    // The fixture's about page has no sections, so no table either.
+    let about = Html::parse_document(&pages["/about/"]);
+    assert_eq!(about.select(&sel("nav.toc")).count(), 0);
+}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::anchors::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::markdown;
+use crate::markdown::{self, TocEntry};
 
 /// First path segments the site uses itself; a page cannot take them.
 pub const RESERVED_SLUGS: [&str; 10] = [
@@ -29,6 +29,10 @@ struct PageMeta {
     slug: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    /// `false`: no table of contents; `true`: one even for a single section; unset: one when
+    /// the page has two sections (`##` headings) or more.
+    #[serde(default)]
+    toc: Option<bool>,
 }
 
 /// A generic page.
@@ -39,6 +43,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub html: String,
+    /// The page's sections (`##` headings), when it shows a table of contents; else empty.
+    pub toc: Vec<TocEntry>,
     #[serde(skip)]
     pub doc: Document,
 }
@@ -99,13 +105,22 @@ impl Page {
                 );
                 continue;
             }
-            let mut anchors = Anchors::with_reserved(&["main", "top"]);
+            let mut anchors = Anchors::with_reserved(&["main", "top", "toc", "toc-title"]);
+            let (html, mut toc) = markdown::to_html_with_toc(&doc.body, &mut anchors);
+            let wanted = match meta.toc {
+                Some(shown) => shown,
+                None => toc.len() >= 2,
+            };
+            if !wanted {
+                toc.clear();
+            }
             pages.push(Page {
                 path: format!("/{slug}/"),
                 slug,
                 title: meta.title,
                 description: meta.description,
-                html: markdown::to_html(&doc.body, &mut anchors),
+                html,
+                toc,
                 doc,
             });
         }
