@@ -186,6 +186,41 @@ def form_section(cold, loadfig, inproc, sizes) -> list[str]:
     return out
 
 
+def lighthouse_section(results: str) -> list[str]:
+    """Lighthouse's figures as the browser step (tests/steps/50-browser.sh) last wrote them."""
+    path = os.path.join(results, "lighthouse.json")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        lh = json.load(f)
+    out = [
+        "## Lighthouse (from the browser step)",
+        "",
+        f"{lh['what']}. Lighthouse {lh['lighthouse']}, measured {lh['measured_at'][:16].replace('T', ' ')} UTC "
+        "by `tests/steps/50-browser.sh`, which asserts accessibility, best practices and SEO at 100; "
+        "the performance figures are recorded here only.",
+        "",
+        "| site | page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS | Speed Index |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for p in lh["pages"]:
+        sc, m = p["scores"], p["metrics_ms"]
+
+        def t(key):
+            v = m.get(key)
+            return "–" if v is None else ms(v / 1000)
+
+        cls = m.get("cumulative-layout-shift")
+        out.append(
+            f"| {p['site']} | `{p['path']}` | {sc.get('performance')} | {sc.get('accessibility')} | "
+            f"{sc.get('best-practices')} | {sc.get('seo')} | {t('first-contentful-paint')} | "
+            f"{t('largest-contentful-paint')} | {t('total-blocking-time')} | "
+            f"{'–' if cls is None else f'{cls:.3f}'} | {t('speed-index')} |"
+        )
+    out.append("")
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", required=True)
@@ -215,6 +250,7 @@ def main() -> int:
         load(args.work, "request_path.json"),
         load(args.work, "sizes.json"),
     )
+    lines += lighthouse_section(args.results)
     failed = os.path.join(args.work, "failed.txt")
     if os.path.exists(failed):
         with open(failed, encoding="utf-8") as f:

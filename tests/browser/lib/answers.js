@@ -32,11 +32,14 @@ export function luhnDigit(digits) {
 }
 
 let serial = 0;
-/** A different Saudi mobile number at each call, Western digits: `05` and eight more. */
+/**
+ * A different Saudi mobile number at each call, Western digits: `055` and seven more (`055` is
+ * an operator's prefix; not every `05x` is, and libphonenumber refuses those that are not).
+ */
 export function newMobile() {
   serial += 1;
-  const tail = String((Date.now() * 7 + serial * 7919 + process.pid) % 1e8).padStart(8, '0');
-  return `05${tail}`;
+  const tail = String((Date.now() * 7 + serial * 7919 + process.pid) % 1e7).padStart(7, '0');
+  return `055${tail}`;
 }
 
 /** A valid national ID number: ten digits starting with 1, the last the Luhn check digit. */
@@ -64,12 +67,16 @@ function arabicText(field, sentence) {
   return [...text].slice(0, max).join('').trim();
 }
 
+let sets = 0;
 /**
  * A good answer for every field of `form`: `{ name: { type, value, typed } }`, where `typed`
  * is what the person types (Arabic-Indic digits for the phone) and `value` the option(s) to
- * choose for choices and ratings.
+ * choose for choices and ratings. Each call's answers differ (phone, ID number, the long text):
+ * the service rightly takes the same answers sent again from the same browser for the same
+ * submission, so tests that mean to send a new one must not repeat an earlier one.
  */
 export function goodAnswers(form) {
+  sets += 1;
   const answers = {};
   for (const field of form.fields) {
     const answer = { type: field.type, field };
@@ -78,7 +85,7 @@ export function goodAnswers(form) {
         answer.typed = arabicText(field, 'نورة عبدالله القحطاني');
         break;
       case 'textarea':
-        answer.typed = arabicText(field, 'أرجو مساعدتي في التسجيل في البرنامج القادم، وشكرًا لكم على جهودكم.');
+        answer.typed = arabicText(field, `${arabicIndic(String(sets))}- أرجو مساعدتي في التسجيل في البرنامج القادم، وشكرًا لكم على جهودكم.`);
         break;
       case 'phone':
         answer.mobile = newMobile();

@@ -1,4 +1,4 @@
-// What the suite is run against, as the step script (tests/browser/suite.sh) hands it over
+// What the suite is run against, as the step script (tests/steps/50-browser.sh) hands it over
 // in the environment, and the browser every test uses.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ export const CHROMIUM_FLAGS = [
  */
 function suite() {
   const file = process.env.SUITE;
-  if (!file) throw new Error('SUITE is not set: run the suite through tests/browser/suite.sh');
+  if (!file) throw new Error('SUITE is not set: run the suite through tests/steps/50-browser.sh');
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
