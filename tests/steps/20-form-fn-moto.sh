@@ -19,7 +19,7 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 venv="${FORM_FN_VENV:-$root/target/venv-moto}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/pip" install -q --disable-pip-version-check 'moto[server,dynamodb]==5.*'
+"$venv/bin/pip" install -q --disable-pip-version-check -r tests/steps/lib/moto-requirements.txt
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)

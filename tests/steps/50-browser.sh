@@ -82,5 +82,7 @@ start_site qana examples/qana/content
 (IFS=,; printf '{"sites":[%s]}\n' "${entries[*]}") >"$work/suite.json"
 
 cd "$root/tests/browser"
+# BROWSER_TESTS picks some of the files, e.g. BROWSER_TESTS=forms.test.js while working on forms.
+read -r -a files <<<"${BROWSER_TESTS:-pages.test.js keyboard.test.js html.test.js forms.test.js lighthouse.test.js}"
 SUITE="$work/suite.json" node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec \
-  pages.test.js keyboard.test.js html.test.js forms.test.js lighthouse.test.js
+  "${files[@]}"

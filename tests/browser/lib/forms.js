@@ -67,16 +67,40 @@ export function valuesInPage(form) {
 /**
  * Presses the form's submit button (twice, quickly, when `double`) and waits for the answer
  * page. Resolves to the main document's response, or null when the page stayed (the script
- * answered in place).
+ * answered in place). Without script a double click posts twice and the browser drops the first
+ * navigation for the second, so then the last answer to arrive is the one shown.
  */
 export async function submit(page, form, { double = false } = {}) {
   const button = form.locator('button[type="submit"], button:not([type]), input[type="submit"]').first();
-  const answered = page.waitForNavigation({ waitUntil: 'load', timeout: 15000 }).catch(() => null);
-  if (double) await button.dblclick();
-  else await button.click();
-  const response = await answered;
-  await page.waitForLoadState('load');
-  return response;
+  const navigations = [];
+  const seen = (r) => {
+    if (r.frame() === page.mainFrame() && r.request().isNavigationRequest()) navigations.push(r);
+  };
+  page.on('response', seen);
+  try {
+    const answered = page.waitForNavigation({ waitUntil: 'load', timeout: 15000 }).catch((e) => e);
+    if (double) await button.dblclick();
+    else await button.click();
+    let response = await answered;
+    if (response instanceof Error) {
+      if (response.name === 'TimeoutError') return null;
+      response = null; // interrupted by the second navigation of a double click
+    }
+    if (double || !response) {
+      // Wait until no further answer has arrived for half a second.
+      const deadline = Date.now() + 15000;
+      let count = -1;
+      while (Date.now() < deadline && (navigations.length === 0 || navigations.length !== count)) {
+        count = navigations.length;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      response = navigations.at(-1) ?? response;
+    }
+    await page.waitForLoadState('load');
+    return response;
+  } finally {
+    page.off('response', seen);
+  }
 }
 
 /** The page's visible text, with Arabic-Indic digits read as Western ones. */
