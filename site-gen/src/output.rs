@@ -1,9 +1,12 @@
 //! Writing the built site: into a new folder beside the output, swapped in only when every file
 //! was written, so that a failed build leaves the previous site as it was.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use crate::render::Output;
 
@@ -21,13 +24,17 @@ pub fn write_atomically(out: &Path, outputs: &[Output]) -> io::Result<()> {
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)?;
-    for o in outputs {
-        let path = staging.path().join(&o.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        fs::write(&path, &o.bytes)?;
+    // Folders first, each once; then the files, in parallel (a large site is thousands).
+    let dirs: BTreeSet<&Path> = outputs
+        .iter()
+        .filter_map(|o| Path::new(&o.path).parent())
+        .collect();
+    for dir in dirs {
+        fs::create_dir_all(staging.path().join(dir))?;
     }
+    outputs
+        .par_iter()
+        .try_for_each(|o| fs::write(staging.path().join(&o.path), &o.bytes))?;
     // Readable by the web server, as a folder made by `mkdir` would be.
     #[cfg(unix)]
     {
