@@ -34,7 +34,13 @@ def cmd_version(cmd: list[str]) -> str:
         return "not found"
 
 
-def machine(runs: list[tuple[str, str, str]]) -> list[str]:
+def work_fs(work: str) -> str:
+    """The work folder and the kind of file system it is on (tmpfs: in memory)."""
+    kind = cmd_version(["stat", "-f", "-c", "%T", work])
+    return f"`{work}`, on {kind}"
+
+
+def machine(runs: list[tuple[str, str, str]], work: str) -> list[str]:
     cpu = "unknown"
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -54,6 +60,7 @@ def machine(runs: list[tuple[str, str, str]]) -> list[str]:
         f"- Memory: {mem_kib / 1024 / 1024:.1f} GiB; kernel {platform.release()}",
         *[f"- Load average (1, 5, 15 min) at the start of `{cmd}` ({when}): {load}" for cmd, load, when in runs],
         f"- Load average at the end: {load_end}",
+        f"- Work folder (sites generated and built there): {work_fs(work)}",
         f"- Commit: {commit}; {cmd_version(['rustc', '--version'])}",
         f"- {cmd_version(['hugo', 'version'])}",
         f"- {cmd_version(['wrk', '--version']).split(' [')[0]}; Python {platform.python_version()}",
@@ -240,7 +247,7 @@ def main() -> int:
         "",
         "## Machine",
         "",
-        *machine(runs),
+        *machine(runs, args.work),
         "",
     ]
     lines += site_section(load(args.work, "site.json"), load(args.work, "reload.json"))
