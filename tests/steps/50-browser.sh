@@ -82,7 +82,8 @@ start_site qana examples/qana/content
 (IFS=,; printf '{"sites":[%s]}\n' "${entries[*]}") >"$work/suite.json"
 
 cd "$root/tests/browser"
-# BROWSER_TESTS picks some of the files, e.g. BROWSER_TESTS=forms.test.js while working on forms.
-read -r -a files <<<"${BROWSER_TESTS:-pages.test.js keyboard.test.js html.test.js forms.test.js lighthouse.test.js}"
+# Every *.test.js file; BROWSER_TESTS picks some of them, e.g. BROWSER_TESTS=forms.test.js while
+# working on forms.
+if [ -n "${BROWSER_TESTS:-}" ]; then read -r -a files <<<"$BROWSER_TESTS"; else files=(*.test.js); fi
 SUITE="$work/suite.json" node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec \
   "${files[@]}"
