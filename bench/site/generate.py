@@ -123,6 +123,10 @@ contact:
   email: info@bench.example.org
   hours: الأحد إلى الخميس
 example_values: true
+privacy:
+  rights_contact: { email: info@bench.example.org }
+  storage_region: me-central-1
+  recipients: []
 nav:
   - { title: السياسة, path: /policy/ }
   - { title: قنوات التواصل, path: /channels/ }
@@ -154,6 +158,7 @@ title: ملاحظة أو شكوى أو اقتراح
 description: شاركنا ملاحظتك.
 submit: إرسال
 trackable: true
+purpose: دراسة رسالتك.
 retention_days: 1095
 next_steps: تسلّمنا رسالتك.
 fields:

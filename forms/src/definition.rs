@@ -61,6 +61,15 @@ impl FieldType {
         }
     }
 
+    /// Whether a value of this type is personal data: names and free text, phone numbers,
+    /// e-mail addresses, ID numbers and dates. Choices, ratings and tracking codes are not.
+    pub fn is_personal(self) -> bool {
+        !matches!(
+            self,
+            FieldType::Choice | FieldType::Rating | FieldType::Code
+        )
+    }
+
     /// The most characters a value may have when the definition sets no `max_length`.
     pub fn default_max_length(self) -> usize {
         match self {
@@ -123,6 +132,10 @@ pub struct Field {
     /// Marks the phone or e-mail asked for again when the sender follows the request up.
     #[serde(default)]
     pub contact: bool,
+    /// Marks the required check box by which the sender agrees to the use of their data; the
+    /// form shows the retention period and the privacy notice's link beside it.
+    #[serde(default)]
+    pub consent: bool,
     #[serde(default)]
     pub autocomplete: Option<String>,
     #[serde(default)]
@@ -214,6 +227,10 @@ pub struct FormDef {
     pub description: Option<String>,
     #[serde(default = "default_submit")]
     pub submit: String,
+    /// What the association uses the data for, shown in the privacy notice; needed when the form
+    /// collects personal data.
+    #[serde(default)]
+    pub purpose: Option<String>,
     /// The sender gets a tracking code and can follow the request up.
     #[serde(default)]
     pub trackable: bool,
@@ -368,6 +385,26 @@ impl FormDef {
                 );
             }
         }
+        let consents: Vec<&Field> = def.fields.iter().filter(|f| f.consent).collect();
+        for f in &consents {
+            if f.kind != FieldType::Choice || !f.required || f.options.len() != 1 {
+                err(
+                    "consent",
+                    Some(&format!("name: {}", f.name)),
+                    format!(
+                        "only a required choice field with one option can be the consent (field {:?})",
+                        f.name
+                    ),
+                );
+            }
+        }
+        if consents.len() > 1 {
+            err(
+                "consent",
+                Some(&format!("name: {}", consents[1].name)),
+                "a form has at most one field with `consent: true`".to_string(),
+            );
+        }
         if def.trackable && contacts != 1 {
             err("trackable", None, "a trackable form needs exactly one phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
         }
@@ -381,6 +418,16 @@ impl FormDef {
     /// The field with this name.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether any field may hold personal data (see [`FieldType::is_personal`]).
+    pub fn collects_personal_data(&self) -> bool {
+        self.fields.iter().any(|f| f.kind.is_personal())
+    }
+
+    /// The field by which the sender agrees to the use of their data.
+    pub fn consent_field(&self) -> Option<&Field> {
+        self.fields.iter().find(|f| f.consent)
     }
 
     /// The field asked for again on follow-up.
@@ -403,6 +450,7 @@ impl FormDef {
             multiple: false,
             scale: None,
             contact: false,
+            consent: false,
             autocomplete: None,
             messages: Messages {
                 required: Some(required.to_string()),
@@ -414,6 +462,7 @@ impl FormDef {
             title: "متابعة طلب".to_string(),
             description: Some("أدخل رمز المتابعة الذي وصلك عند الإرسال، ورقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب.".to_string()),
             submit: "اعرض حالة الطلب".to_string(),
+            purpose: None,
             trackable: false,
             response_days: None,
             retention_days: 0,
@@ -496,6 +545,32 @@ fields:
             errs.iter()
                 .any(|e| e.line == 2 && e.message.contains("contact: true")),
             "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn personal_data_and_the_consent_come_from_the_field_types() {
+        let f = FormDef::from_yaml("request", "forms/request.yaml", GOOD).unwrap();
+        assert!(f.collects_personal_data(), "a phone number");
+        assert_eq!(f.consent_field(), None);
+        let ratings = "title: t\nfields:\n  - { name: r, label: r, type: rating, scale: 5 }\n  - name: c\n    label: c\n    type: choice\n    options: [{ value: a, label: a }]\n";
+        assert!(
+            !FormDef::from_yaml("survey", "forms/survey.yaml", ratings)
+                .unwrap()
+                .collects_personal_data()
+        );
+        let consent = GOOD.replace(
+            "    options:",
+            "    required: true\n    consent: true\n    options:",
+        );
+        let f = FormDef::from_yaml("request", "forms/request.yaml", &consent).unwrap();
+        assert_eq!(f.consent_field().unwrap().name, "kind");
+        let loose = GOOD.replace("    contact: true", "    contact: true\n    consent: true");
+        let errs = FormDef::from_yaml("request", "forms/request.yaml", &loose).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.line == 9 && e.message.contains("can be the consent")),
+            "{errs:?}"
         );
     }
 

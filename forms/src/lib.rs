@@ -9,6 +9,7 @@ pub mod dates;
 pub mod definition;
 pub mod digits;
 pub mod normalise;
+pub mod privacy;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod site;
@@ -17,6 +18,7 @@ pub mod status;
 pub mod validate;
 
 pub use definition::{Choice, Field, FieldType, FormDef, Messages};
+pub use privacy::{Privacy, Recipient, Region, RightsContact};
 pub use site::{Calendar, Contact, Digits, NavItem, SiteConfig};
 pub use source::SourceError;
 pub use status::Status;

@@ -6,6 +6,7 @@
 //! - `digits`: writes a number or text in the site's digits (`site.digits`);
 //! - `date`: an ISO date (`2025-10-20`) or an RFC 3339 timestamp in Arabic words, in the site's
 //!   calendar setting, e.g. "٢٣ شعبان ١٤٤٢هـ الموافق ٥ أبريل ٢٠٢١م";
+//! - `days`: a number of days as a period in Arabic words, in the site's digits (1095 → "3 سنوات");
 //! - `markdown`: Markdown to HTML; raw HTML in the source is shown as text, never run;
 //! - `control`: a form field (as serialised from [`crate::Field`]) to the attributes of its HTML
 //!   control, from the field type's own rules: `{type, inputmode, autocomplete, dir, maxlength,
@@ -23,7 +24,7 @@ use crate::digits;
 use crate::site::{Calendar, Contact, Digits, SiteConfig};
 
 /// The templates every site has, by file name, in `templates/`.
-pub const TEMPLATES: [&str; 14] = [
+pub const TEMPLATES: [&str; 16] = [
     "base.html",
     "macros.html",
     "error_summary.html",
@@ -33,6 +34,8 @@ pub const TEMPLATES: [&str; 14] = [
     "channels.html",
     "eligibility.html",
     "page.html",
+    "privacy.html",
+    "accessibility.html",
     "form.html",
     "track.html",
     "received.html",
@@ -241,6 +244,9 @@ impl Renderer {
         tera.register_filter("date", move |v: &Value, _: &HashMap<String, Value>| {
             date_filter(v, c, d)
         });
+        tera.register_filter("days", move |v: &Value, _: &HashMap<String, Value>| {
+            days_filter(v, d)
+        });
         tera.register_filter("markdown", MarkdownFilter);
         tera.register_filter("control", control_filter);
         tera.add_raw_templates(templates)?;
@@ -277,6 +283,17 @@ fn digits_filter(v: &Value, d: Digits) -> tera::Result<Value> {
         other => return Err(format!("digits: expected a number or text, got {other}").into()),
     };
     Ok(Value::String(digits::localise(&text, d)))
+}
+
+fn days_filter(v: &Value, d: Digits) -> tera::Result<Value> {
+    let days = v
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| tera::Error::msg(format!("days: expected a number of days, got {v}")))?;
+    Ok(Value::String(digits::localise(
+        &crate::privacy::duration_text(days),
+        d,
+    )))
 }
 
 fn date_filter(v: &Value, c: Calendar, d: Digits) -> tera::Result<Value> {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::privacy::Privacy;
 use crate::source::{SourceError, locate_key};
 
 /// Which digits numbers and dates are written with.
@@ -98,6 +99,9 @@ pub struct SiteConfig {
     pub example_values: bool,
     #[serde(default)]
     pub nav: Vec<NavItem>,
+    /// What the privacy notice needs besides the forms (`None` when `site.yaml` has no `privacy:`).
+    #[serde(default)]
+    pub privacy: Option<Privacy>,
 }
 
 fn default_forms_url() -> String {

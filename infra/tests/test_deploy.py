@@ -179,6 +179,15 @@ def test_missing_settings_are_named(bare_env):
     assert "content folder with site.yaml" in missing
 
 
+def test_a_region_other_than_the_privacy_notice_names_is_refused(bare_env):
+    args = [a if a != "me-central-1" else "eu-west-1" for a in BASE_ARGS]
+    missing = missing_section(dry_run(bare_env, *args))
+    assert "storage_region me-central-1, but this deploys to eu-west-1" in missing, missing
+    assert "storage_region" not in missing_section(dry_run(bare_env, *BASE_ARGS))
+    real = run(DEPLOY, args, bare_env)
+    assert real.returncode != 0 and "deploys to eu-west-1" in real.stderr + real.stdout
+
+
 def test_a_real_run_on_a_bare_machine_changes_nothing_and_says_what_to_install(bare_env):
     result = run(DEPLOY, BASE_ARGS, bare_env)
     assert result.returncode == 2

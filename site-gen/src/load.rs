@@ -9,7 +9,8 @@ use crate::anchors::Anchors;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::model::{
-    self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, Site,
+    self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, PrivacyNotice,
+    Site,
 };
 
 /// Values given on the command line that replace those of `site.yaml`.
@@ -257,6 +258,14 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
             .unwrap_or(usize::MAX)
     };
     forms.sort_by(|a, b| (position(&a.id), &a.id).cmp(&(position(&b.id), &b.id)));
+    let privacy = PrivacyNotice::load(
+        &config,
+        &site_file,
+        site_text.as_deref().unwrap_or_default(),
+        &forms,
+        &unread,
+        &mut folder.problems,
+    );
     Some(Site {
         config,
         policy,
@@ -264,6 +273,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
         eligibility,
         forms,
         pages,
+        privacy,
         sources,
         config_file: (site_file, site_text.unwrap_or_default()),
     })
@@ -286,6 +296,7 @@ fn load_forms(
         let id = stem(&rel);
         match FormDef::from_yaml(&id, &file, &text) {
             Ok(def) => {
+                model::privacy::check_form(&def, &file, &text, &mut folder.problems);
                 let page = model::form_path(&def.id);
                 let mut add = |key: &str, after: Option<&str>, value: &Option<String>| {
                     if let Some(value) = value {
@@ -300,6 +311,7 @@ fn load_forms(
                 };
                 add("description", None, &def.description);
                 add("next_steps", None, &def.next_steps);
+                add("purpose", None, &def.purpose);
                 for f in &def.fields {
                     let at = format!("name: {}", f.name);
                     add("hint", Some(&at), &f.hint);

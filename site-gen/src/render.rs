@@ -14,6 +14,9 @@ use tera::Context;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Site, form_path};
 
+/// The path of the accessibility statement.
+pub const ACCESSIBILITY_PATH: &str = "/accessibility/";
+
 /// The favicon's file name in `templates/`, published at `/favicon.svg`.
 pub const FAVICON_FILE: &str = "favicon.svg";
 
@@ -240,6 +243,27 @@ fn jobs(site: &Site) -> Vec<Job> {
         info: page(&track.title, "/track/", &None),
         extra: form_context(site, &track, None),
         out: out_file("/track/"),
+    });
+    let mut extra = Context::new();
+    extra.insert("privacy", &site.privacy);
+    jobs.push(Job {
+        template: "privacy.html",
+        info: page(
+            "إشعار الخصوصية",
+            crate::model::privacy::PATH,
+            &Some(format!(
+                "ما يجمعه موقع {} من بياناتك الشخصية، ولماذا، ومدة حفظها، وحقوقك فيها.",
+                site.config.short_name
+            )),
+        ),
+        extra,
+        out: out_file(crate::model::privacy::PATH),
+    });
+    jobs.push(Job {
+        template: "accessibility.html",
+        info: page("بيان إمكانية الوصول", ACCESSIBILITY_PATH, &None),
+        extra: Context::new(),
+        out: out_file(ACCESSIBILITY_PATH),
     });
     for p in &site.pages {
         let mut extra = Context::new();

@@ -43,12 +43,14 @@ fn the_fixture_site_has_no_problem_and_builds_every_page() {
             "/",
             "/404.html",
             "/about/",
+            "/accessibility/",
             "/channels/",
             "/eligibility/",
             "/forms/feedback/",
             "/forms/request/",
             "/forms/request/students/",
             "/policy/",
+            "/privacy/",
             "/track/"
         ]
     );

@@ -339,9 +339,15 @@ fn assert_form_matches(html: &str, form: &FormDef, action: &str, page: &str) {
                     }
                 }
                 if let Some(hint) = &f.hint {
+                    // The consent is also described by the line about the data's retention.
+                    let described = if f.consent {
+                        format!("{id}-hint {id}-privacy")
+                    } else {
+                        format!("{id}-hint")
+                    };
                     assert_eq!(
                         attr(&fieldset, "aria-describedby").as_deref(),
-                        Some(format!("{id}-hint").as_str())
+                        Some(described.as_str())
                     );
                     assert_eq!(
                         text(doc.select(&sel(&format!("#{id}-hint"))).next().unwrap()),
@@ -694,7 +700,7 @@ fn the_command_line_reports_problems_and_exits_non_zero() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(String::from_utf8_lossy(&run.stdout).contains("built 10 pages"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("built 12 pages"));
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<link rel=\"canonical\" href=\"https://beneficiaries.example.net/\">"));
     let form = std::fs::read_to_string(out.join("forms/request/index.html")).unwrap();

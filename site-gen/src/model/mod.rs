@@ -7,6 +7,7 @@ pub mod eligibility;
 pub mod listing;
 pub mod page;
 pub mod policy;
+pub mod privacy;
 
 use forms::{FormDef, SiteConfig};
 use serde::Serialize;
@@ -15,6 +16,7 @@ pub use channel::{Channel, ChannelDirectory};
 pub use eligibility::{Category, EligibilityGuide};
 pub use page::Page;
 pub use policy::{Approval, Policy, Role, Section};
+pub use privacy::PrivacyNotice;
 
 /// A whole site, checked.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +29,8 @@ pub struct Site {
     /// The forms, in the order of the menu, then by file name.
     pub forms: Vec<FormDef>,
     pub pages: Vec<Page>,
+    /// The privacy notice, made from `site.yaml` and the forms.
+    pub privacy: PrivacyNotice,
     /// Every piece of Markdown, with where it was written, for the link check.
     #[serde(skip)]
     pub sources: Vec<MarkdownSource>,

@@ -8,8 +8,10 @@ use crate::document::Document;
 use crate::markdown::{self, TocEntry};
 
 /// First path segments the site uses itself; a page cannot take them.
-pub const RESERVED_SLUGS: [&str; 10] = [
+pub const RESERVED_SLUGS: [&str; 12] = [
     "policy",
+    "privacy",
+    "accessibility",
     "channels",
     "eligibility",
     "forms",
