@@ -207,7 +207,11 @@ mod tests {
         let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].line, 10, "{}", errs[0]);
-        assert!(errs[0].message.contains("home action path \"track/\""), "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("home action path \"track/\""),
+            "{}",
+            errs[0]
+        );
         let good = SiteConfig::from_yaml("site.yaml", &text.replace("track/", "/track/")).unwrap();
         assert_eq!(good.home.intro.as_deref(), Some("ابدأ هنا"));
         assert_eq!(good.home.actions[1].path, "/track/");

@@ -81,15 +81,26 @@ pub fn check_site(site: &Site, outputs: &[Output], today: Day, loaded: bool) -> 
 /// The menu's paths and the home page's actions must be pages of the site.
 fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
     let (file, text) = &site.config_file;
-    let menu = site.config.nav.iter().map(|n| ("menu entry", &n.title, &n.path));
-    let home = (site.config.home.actions.iter()).map(|a| ("home action", &a.title, &a.path));
+    let menu = site
+        .config
+        .nav
+        .iter()
+        .map(|n| ("menu entry", &n.title, &n.path));
+    let home = site
+        .config
+        .home
+        .actions
+        .iter()
+        .map(|a| ("home action", &a.title, &a.path));
     for (what, title, item_path) in menu.chain(home) {
         let path = item_path.split(['#', '?']).next().unwrap_or("");
         if !targets.has_page(path) {
             let (l, c) = locate_in_flow(text, title, item_path);
             let hint = match suggest(targets, path) {
                 Some(s) => {
-                    format!("did you mean {s}? Paths in site.yaml are pages of this site, ending in /")
+                    format!(
+                        "did you mean {s}? Paths in site.yaml are pages of this site, ending in /"
+                    )
                 }
                 None => format!("remove the {what}, or create the page it points to"),
             };

@@ -189,7 +189,8 @@ impl<'a> HomeContext<'a> {
     fn new(site: &'a Site, track_title: &'a str) -> Self {
         let home = &site.config.home;
         let actions = if home.actions.is_empty() {
-            (site.forms.iter())
+            site.forms
+                .iter()
                 .map(|f| ActionLink {
                     title: &f.title,
                     path: form_path(&f.id),
@@ -202,7 +203,8 @@ impl<'a> HomeContext<'a> {
                 }))
                 .collect()
         } else {
-            (home.actions.iter())
+            home.actions
+                .iter()
                 .map(|a| ActionLink {
                     title: &a.title,
                     path: a.path.clone(),

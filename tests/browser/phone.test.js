@@ -209,6 +209,7 @@ for (const { site, server, config, paths } of crawled) {
       const path = paths.find((p) => p.startsWith('/forms/') && p.split('/').length === 4 && p.includes('survey')) ?? paths.find((p) => p.startsWith('/forms/'));
       await onPhone(server, path, async (page) => {
         const item = page.locator('.rating__item, .choice').nth(1);
+        await item.scrollIntoViewIfNeeded();
         const box = await item.boundingBox();
         assert.ok(box, `${path} has a rating or a choice`);
         // The box's far corner, away from the radio and its digit.
