@@ -868,7 +868,7 @@ fn the_printed_policy_names_the_association_version_approval_address_and_day() {
         let printed = text(header);
         assert!(printed.contains(&config.name), "{site}: {printed}");
         assert!(
-            printed.contains(&format!("الإصدار {version}")),
+            printed.contains(&format!("الإصدار{version}")),
             "{site}: {printed}"
         );
         let approval = text(doc.select(&sel(".page-header__meta")).next().unwrap());
