@@ -1,7 +1,9 @@
 // Progressive enhancement of the forms; every form works without it.
 // - gives each submission a unique idempotency key, so that sending twice saves once;
 // - stops a second click from sending the form again while the first is on its way;
-// - moves focus to the error summary when the page shows one.
+// - moves focus to the error summary when the page shows one;
+// - on the policy, shows the print button and puts the day of printing on the printed copy
+//   (without script, the copy carries the date the site was built, labelled as such).
 (function () {
   "use strict";
   function key() {
@@ -23,4 +25,38 @@
   });
   var summary = document.querySelector("[data-error-summary]");
   if (summary && document.activeElement !== summary) summary.focus();
+
+  // Printing: the button, and the date in the site's calendar and digits (Saudi Arabia's day).
+  var printAction = document.querySelector("[data-print-action]");
+  if (printAction && typeof window.print === "function") {
+    printAction.hidden = false;
+    printAction.querySelector("button").addEventListener("click", function () { window.print(); });
+  }
+  var printDate = document.querySelector("[data-print-date]");
+  function dayText(calendar, digits, suffix) {
+    var parts = {};
+    new Intl.DateTimeFormat("ar-SA-u-ca-" + calendar, {
+      day: "numeric", month: "long", year: "numeric", timeZone: "Asia/Riyadh",
+      numberingSystem: digits === "arabic-indic" ? "arab" : "latn"
+    }).formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.day + " " + parts.month + " " + parts.year + suffix;
+  }
+  function stampPrintDate() {
+    try {
+      var calendar = printDate.dataset.calendar, digits = printDate.dataset.digits;
+      var hijri = dayText("islamic-umalqura", digits, "هـ"), gregorian = dayText("gregory", digits, "م");
+      printDate.textContent = calendar === "hijri" ? hijri : calendar === "gregorian" ? gregorian : hijri + " الموافق " + gregorian;
+      var note = document.querySelector("[data-print-date-note]");
+      if (note) note.remove();
+    } catch (e) {
+      // An old browser without these calendars keeps the build's date, which says what it is.
+    }
+  }
+  if (printDate) {
+    window.addEventListener("beforeprint", stampPrintDate);
+    if (window.matchMedia) {
+      var print = window.matchMedia("print");
+      if (print.addEventListener) print.addEventListener("change", function (e) { if (e.matches) stampPrintDate(); });
+    }
+  }
 })();

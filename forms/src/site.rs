@@ -76,6 +76,28 @@ pub struct NavItem {
     pub path: String,
 }
 
+/// One of the things people come to the site for, shown first on the home page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeAction {
+    pub title: String,
+    /// A page of the site, such as `/forms/request/` (checked like the menu's paths).
+    pub path: String,
+    /// One short line under the title.
+    pub text: Option<String>,
+}
+
+/// The home page's opening (`home:` in `site.yaml`); every key is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Home {
+    /// The sentence under the association's name; `description` when absent.
+    pub intro: Option<String>,
+    /// The primary actions, in order; the site's forms and the follow-up when empty.
+    #[serde(default)]
+    pub actions: Vec<HomeAction>,
+}
+
 /// `site.yaml`: the association and how its site is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +124,8 @@ pub struct SiteConfig {
     /// What the privacy notice needs besides the forms (`None` when `site.yaml` has no `privacy:`).
     #[serde(default)]
     pub privacy: Option<Privacy>,
+    #[serde(default)]
+    pub home: Home,
 }
 
 fn default_forms_url() -> String {
@@ -125,14 +149,16 @@ impl SiteConfig {
                 "base_url must be a full address such as https://example.org",
             ));
         }
-        for item in &site.nav {
-            if !item.path.starts_with('/') {
-                let (l, c) = locate_key(text, "path", Some(&item.path));
+        let paths = site.nav.iter().map(|n| ("menu", &n.path));
+        let actions = site.home.actions.iter().map(|a| ("home action", &a.path));
+        for (what, path) in paths.chain(actions) {
+            if !path.starts_with('/') {
+                let (l, c) = locate_key(text, "path", Some(path));
                 errors.push(SourceError::new(
                     file,
                     l,
                     c,
-                    format!("menu path {:?} must start with /", item.path),
+                    format!("{what} path {path:?} must start with /"),
                 ));
             }
         }
@@ -175,6 +201,24 @@ mod tests {
         let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
         assert_eq!((errs[0].line, errs[0].column), (6, 1), "{}", errs[0]);
         assert!(errs[0].message.contains("colour"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn home_actions_are_read_and_their_paths_start_with_a_slash() {
+        let text = format!(
+            "{GOOD}home:\n  intro: ابدأ هنا\n  actions:\n    - {{ title: طلب, path: /forms/request/ }}\n    - {{ title: متابعة, path: track/ }}\n"
+        );
+        let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, 10, "{}", errs[0]);
+        assert!(
+            errs[0].message.contains("home action path \"track/\""),
+            "{}",
+            errs[0]
+        );
+        let good = SiteConfig::from_yaml("site.yaml", &text.replace("track/", "/track/")).unwrap();
+        assert_eq!(good.home.intro.as_deref(), Some("ابدأ هنا"));
+        assert_eq!(good.home.actions[1].path, "/track/");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The checks that need the whole site: the menu's paths, internal links and `#anchors` of every
+//! The checks that need the whole site: the paths of the menu and the home page's actions, internal links and `#anchors` of every
 //! piece of Markdown (against the pages and ids actually rendered), and the policy's dates.
 
 use std::collections::{HashMap, HashSet};
@@ -78,27 +78,38 @@ pub fn check_site(site: &Site, outputs: &[Output], today: Day, loaded: bool) -> 
     d
 }
 
+/// The menu's paths and the home page's actions must be pages of the site.
 fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
     let (file, text) = &site.config_file;
-    for item in &site.config.nav {
-        let path = item.path.split(['#', '?']).next().unwrap_or("");
+    let menu = site
+        .config
+        .nav
+        .iter()
+        .map(|n| ("menu entry", &n.title, &n.path));
+    let home = site
+        .config
+        .home
+        .actions
+        .iter()
+        .map(|a| ("home action", &a.title, &a.path));
+    for (what, title, item_path) in menu.chain(home) {
+        let path = item_path.split(['#', '?']).next().unwrap_or("");
         if !targets.has_page(path) {
-            let (l, c) = locate_in_flow(text, "path", &item.path);
+            let (l, c) = locate_in_flow(text, title, item_path);
             let hint = match suggest(targets, path) {
                 Some(s) => {
-                    format!("did you mean {s}? Menu paths are pages of this site, ending in /")
+                    format!(
+                        "did you mean {s}? Paths in site.yaml are pages of this site, ending in /"
+                    )
                 }
-                None => "remove the menu entry, or create the page it points to".to_string(),
+                None => format!("remove the {what}, or create the page it points to"),
             };
             d.push(
                 Diagnostic::error(
                     file,
                     l,
                     c,
-                    format!(
-                        "menu entry {:?} points to {path}, which is not a page of this site",
-                        item.title
-                    ),
+                    format!("{what} {title:?} points to {path}, which is not a page of this site"),
                 )
                 .hint(hint),
             );
@@ -106,15 +117,20 @@ fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
     }
 }
 
-/// The place of `key: value`, also inside a flow mapping such as `- { title: …, path: /x/ }`.
-fn locate_in_flow(text: &str, key: &str, value: &str) -> (usize, usize) {
-    let needle = format!("{key}: {value}");
-    for (i, line) in text.lines().enumerate() {
-        if let Some(at) = line.find(&needle) {
-            return (i + 1, line[..at].chars().count() + 1);
-        }
-    }
-    forms::source::locate_key(text, key, Some(value))
+/// The place of `path: value`, preferably on the line that also holds `title: {title}` (as in a
+/// flow mapping such as `- { title: …, path: /x/ }`, where a path may appear twice).
+fn locate_in_flow(text: &str, title: &str, value: &str) -> (usize, usize) {
+    let needle = format!("path: {value}");
+    let title = format!("title: {title}");
+    let found = |with_title: bool| {
+        text.lines().enumerate().find_map(|(i, line)| {
+            let at = line.find(&needle)?;
+            (!with_title || line.contains(&title)).then(|| (i + 1, line[..at].chars().count() + 1))
+        })
+    };
+    found(true)
+        .or_else(|| found(false))
+        .unwrap_or_else(|| forms::source::locate_key(text, "path", Some(value)))
 }
 
 fn suggest(targets: &Targets, path: &str) -> Option<String> {

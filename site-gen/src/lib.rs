@@ -35,7 +35,8 @@ pub struct Config {
     /// The templates folder; found next to the content folder or above it when `None`.
     pub templates: Option<PathBuf>,
     pub overrides: Overrides,
-    /// The day the next review is compared with (today in Riyadh when `None`).
+    /// The day the next review is compared with, and the date of the build a printed policy
+    /// shows without script (today in Riyadh when `None`).
     pub today: Option<Day>,
 }
 
@@ -82,13 +83,13 @@ pub struct Checked {
 pub fn check(config: &Config, mode: Mode) -> Checked {
     let (site, mut diagnostics) = load::load(&config.site, &config.overrides);
     let templates = Templates::read(&config.templates_dir());
+    let today = config.today.unwrap_or_else(Day::today);
     let outputs = match (&site, templates) {
-        (Some(site), Ok(t)) => match render::render_site(site, &t, mode) {
+        (Some(site), Ok(t)) => match render::render_site(site, &t, mode, today) {
             Ok(outputs) => {
                 // Links are checked once every file reads: a file that does not read has no
                 // anchors, and every link to it would be reported too.
                 let loaded = !diagnostics.has_errors();
-                let today = config.today.unwrap_or_else(Day::today);
                 diagnostics.extend_all(check::check_site(site, &outputs, today, loaded));
                 Some(outputs)
             }

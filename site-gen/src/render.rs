@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use forms::FormDef;
+use forms::dates::Day;
 use forms::render::{Assets, CSS_FILE, JS_FILE, PageInfo, Renderer, base_context};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -170,7 +171,58 @@ pub fn form_context(site: &Site, form: &FormDef, preselect: Option<(&str, &str)>
     c
 }
 
-fn jobs(site: &Site) -> Vec<Job> {
+/// The home page's opening as shown: the content's `home:` block, or what the site has.
+#[derive(Serialize)]
+struct HomeContext<'a> {
+    intro: &'a str,
+    actions: Vec<ActionLink<'a>>,
+}
+
+/// One primary action of the home page.
+#[derive(Serialize)]
+struct ActionLink<'a> {
+    title: &'a str,
+    path: String,
+    text: Option<&'a str>,
+}
+
+impl<'a> HomeContext<'a> {
+    /// The actions of `site.yaml`'s `home:`; without them, each form (in the menu's order) and
+    /// the follow-up.
+    fn new(site: &'a Site, track_title: &'a str) -> Self {
+        let home = &site.config.home;
+        let actions = if home.actions.is_empty() {
+            site.forms
+                .iter()
+                .map(|f| ActionLink {
+                    title: &f.title,
+                    path: form_path(&f.id),
+                    text: None,
+                })
+                .chain(std::iter::once(ActionLink {
+                    title: track_title,
+                    path: "/track/".into(),
+                    text: None,
+                }))
+                .collect()
+        } else {
+            home.actions
+                .iter()
+                .map(|a| ActionLink {
+                    title: &a.title,
+                    path: a.path.clone(),
+                    text: a.text.as_deref(),
+                })
+                .collect()
+        };
+        HomeContext {
+            intro: home.intro.as_deref().unwrap_or(&site.config.description),
+            actions,
+        }
+    }
+}
+
+fn jobs(site: &Site, today: Day) -> Vec<Job> {
     let mut jobs = Vec::new();
     let page = |title: &str, path: &str, description: &Option<String>| PageInfo {
         title: title.to_string(),
@@ -180,7 +232,9 @@ fn jobs(site: &Site) -> Vec<Job> {
     };
     // Only the home page lists the generic pages, and only their titles: giving every page the
     // whole list would make a build grow with the square of the number of pages.
+    let track = FormDef::track();
     let mut home = Context::new();
+    home.insert("home", &HomeContext::new(site, &track.title));
     home.insert(
         "pages",
         &site.pages.iter().map(PageLink::from).collect::<Vec<_>>(),
@@ -191,10 +245,16 @@ fn jobs(site: &Site) -> Vec<Job> {
         extra: home,
         out: "index.html".into(),
     });
+    // The date a printed copy carries when no script sets it to the day of printing.
+    let mut policy = Context::new();
+    policy.insert(
+        "built_text",
+        &today.display(site.config.calendar, site.config.digits, None),
+    );
     jobs.push(Job {
         template: "policy.html",
         info: page(&site.policy.title, "/policy/", &site.policy.description),
-        extra: Context::new(),
+        extra: policy,
         out: out_file("/policy/"),
     });
     jobs.push(Job {
@@ -237,7 +297,6 @@ fn jobs(site: &Site) -> Vec<Job> {
             out: out_file(&path),
         });
     }
-    let track = FormDef::track();
     jobs.push(Job {
         template: "track.html",
         info: page(&track.title, "/track/", &None),
@@ -322,11 +381,13 @@ impl<'a> From<&'a crate::model::Page> for PageLink<'a> {
     }
 }
 
-/// Renders every file of the site. Template errors are reported against the template's file.
+/// Renders every file of the site, built on `today`. Template errors are reported against the
+/// template's file.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     mode: Mode,
+    today: Day,
 ) -> Result<Vec<Output>, Diagnostics> {
     let renderer = renderer(site, templates)?;
     let assets = templates.assets();
@@ -340,7 +401,7 @@ pub fn render_site(
         forms: &site.forms,
     })
     .expect("the model serialises");
-    let jobs = jobs(site);
+    let jobs = jobs(site, today);
     let results: Vec<Result<Output, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {

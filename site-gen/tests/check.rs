@@ -252,6 +252,33 @@ fn a_menu_path_that_is_not_a_page_is_an_error() {
 }
 
 #[test]
+fn a_home_action_that_is_not_a_page_is_an_error_at_its_own_line() {
+    let f = Fixture::new();
+    let home = "home:\n  actions:\n    - { title: طلب, path: /forms/request/ }\n    - { title: الأخبار, path: /news/ }\n    - { title: عن الجمعية, path: /about }\n";
+    let text = std::fs::read_to_string(f.site().join("site.yaml")).unwrap();
+    f.write("site.yaml", &format!("{text}{home}"));
+    let found = problems(&f);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let (news, about) = (&found[0], &found[1]);
+    assert_eq!((news.line, news.column), (22, 25), "{news}");
+    assert!(
+        news.message
+            .contains("home action \"الأخبار\" points to /news/"),
+        "{news}"
+    );
+    // The path /about is written on the menu's line too; the action's own line is named.
+    assert_eq!((about.line, about.column), (23, 28), "{about}");
+    assert!(
+        about
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("did you mean /about/?"),
+        "{about}"
+    );
+}
+
+#[test]
 fn hijri_and_gregorian_dates_that_disagree_are_a_warning_naming_both() {
     let f = Fixture::new();
     // 2025-10-20 is 28 Rabi' al-Thani 1447 under Umm al-Qura, not the 29th.

@@ -761,3 +761,142 @@ fn a_long_generic_page_opens_with_a_table_of_its_sections() {
     let about = Html::parse_document(&pages["/about/"]);
     assert_eq!(about.select(&sel("nav.toc")).count(), 0);
 }
+
+/// The site's `site.yaml`, read as the generator reads it.
+fn site_config(site: &str) -> forms::SiteConfig {
+    let file = repo().join(site).join("site.yaml");
+    forms::SiteConfig::from_yaml("site.yaml", &std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+#[test]
+fn every_page_has_the_menu_twice_in_full_for_wide_screens_and_behind_a_button_for_small_ones() {
+    for site in ["content", "examples/qana/content"] {
+        let nav: Vec<String> = site_config(site).nav.into_iter().map(|n| n.path).collect();
+        for (path, html) in pages_of(site) {
+            let doc = Html::parse_document(&html);
+            let menu = doc
+                .select(&sel("header nav[aria-label]"))
+                .next()
+                .unwrap_or_else(|| panic!("{site}{path}: no menu"));
+            let toggle = menu.select(&sel("details > summary")).next();
+            assert_eq!(toggle.map(text).as_deref(), Some("القائمة"), "{site}{path}");
+            for list in [
+                ".site-nav__list--wide",
+                "details > .site-nav__list--compact",
+            ] {
+                let links: Vec<_> = menu.select(&sel(&format!("{list} a"))).collect();
+                let hrefs: Vec<_> = links.iter().map(|a| a.attr("href").unwrap()).collect();
+                assert_eq!(hrefs, nav, "{site}{path} {list}");
+                let current: Vec<_> = links
+                    .iter()
+                    .filter(|a| a.attr("aria-current") == Some("page"))
+                    .map(|a| a.attr("href").unwrap())
+                    .collect();
+                let expected: Vec<_> = nav.iter().filter(|p| **p == path).collect();
+                assert_eq!(current, expected, "{site}{path} {list}: aria-current");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_home_page_opens_with_its_actions_and_claims_only_what_the_site_has() {
+    for site in ["content", "examples/qana/content"] {
+        let config = site_config(site);
+        let pages = pages_of(site);
+        let home = Html::parse_document(&pages["/"]);
+        let lead = home.select(&sel(".hero .lead")).next().map(text);
+        assert_eq!(lead.as_deref(), config.home.intro.as_deref(), "{site}");
+        // The actions of site.yaml, in order, are the first links of the page's content.
+        let first: Vec<_> = home
+            .select(&sel("main a[href]"))
+            .take(config.home.actions.len())
+            .map(|a| (a.attr("href").unwrap().to_string(), text(a)))
+            .collect();
+        let expected: Vec<_> = config
+            .home
+            .actions
+            .iter()
+            .map(|a| (a.path.clone(), a.title.clone()))
+            .collect();
+        assert_eq!(first, expected, "{site}");
+        assert!(
+            expected.iter().any(|(p, _)| p == "/track/") && expected.len() >= 3,
+            "{site}: request, feedback and follow-up"
+        );
+        // What the home page says the policy holds is the policy's own section titles.
+        let policy = Html::parse_document(&pages["/policy/"]);
+        let sections: Vec<_> = policy
+            .select(&sel(".policy-section > h2"))
+            .map(text)
+            .collect();
+        let card = home
+            .select(&sel(".card"))
+            .find(|c| c.select(&sel("a[href=\"/policy/\"]")).next().is_some())
+            .map(text)
+            .unwrap();
+        for s in &sections {
+            assert!(
+                card.contains(s.as_str()),
+                "{site}: the policy card leaves out «{s}»: {card}"
+            );
+        }
+        assert!(
+            !card.contains("قياس الرضا") || sections.iter().any(|s| s.contains("الرضا")),
+            "{site}: {card}"
+        );
+        // A form among the actions is not offered a second time below.
+        for (path, _) in &expected {
+            let count = home
+                .select(&sel(&format!("main a[href=\"{path}\"]")))
+                .count();
+            assert_eq!(
+                count, 1,
+                "{site}: {path} is linked {count} times from the home page's content"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_printed_policy_names_the_association_version_approval_address_and_day() {
+    for (site, day, version) in [
+        ("content", "1 نوفمبر 2025م", "1.0"),
+        ("examples/qana/content", "١ نوفمبر ٢٠٢٥م", "١.٠"),
+    ] {
+        let config = site_config(site);
+        let pages = pages_of(site);
+        let doc = Html::parse_document(&pages["/policy/"]);
+        let header = doc
+            .select(&sel(".print-header"))
+            .next()
+            .unwrap_or_else(|| panic!("{site}: no print header"));
+        let printed = text(header);
+        assert!(printed.contains(&config.name), "{site}: {printed}");
+        assert!(
+            printed.contains(&format!("الإصدار{version}")),
+            "{site}: {printed}"
+        );
+        let approval = text(doc.select(&sel(".page-header__meta")).next().unwrap());
+        let approval = approval.split("اعتُمدت في ").nth(1).unwrap();
+        assert!(
+            printed.contains(approval),
+            "{site}: {printed} lacks {approval}"
+        );
+        let url = format!("{}/policy/", config.base_url);
+        let bdi = header.select(&sel("bdi[dir=ltr]")).next().map(text);
+        assert_eq!(bdi.as_deref(), Some(url.as_str()), "{site}");
+        // Without script the copy carries the build's day, and says that it is that day.
+        let date = header.select(&sel("[data-print-date]")).next().unwrap();
+        assert!(text(date).ends_with(day), "{site}: {}", text(date));
+        assert!(
+            printed.contains("(تاريخ إعداد هذه النسخة من الموقع)"),
+            "{site}: {printed}"
+        );
+        // The print button is there for the script to show.
+        let button = doc
+            .select(&sel("[data-print-action][hidden] button"))
+            .next();
+        assert_eq!(button.map(text).as_deref(), Some("طباعة"), "{site}");
+    }
+}
