@@ -9,14 +9,17 @@ pub mod dates;
 pub mod definition;
 pub mod digits;
 pub mod normalise;
+pub mod placeholder;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod response;
 pub mod site;
 pub mod source;
 pub mod status;
 pub mod validate;
 
 pub use definition::{Choice, Field, FieldType, FormDef, Messages};
+pub use response::{Response, ResponseKind};
 pub use site::{Calendar, Contact, Digits, NavItem, SiteConfig};
 pub use source::SourceError;
 pub use status::Status;
