@@ -10,7 +10,11 @@ pub fn looks_like_placeholder(value: &str) -> bool {
 
 /// A number whose last seven digits are all the same digit.
 fn repeated_digits(value: &str) -> bool {
-    let digits: Vec<u32> = value.chars().filter_map(|c| c.to_digit(10)).collect();
+    let digit = |c: char| match c {
+        '٠'..='٩' => Some(c as u32 - '٠' as u32),
+        _ => c.to_digit(10),
+    };
+    let digits: Vec<u32> = value.chars().filter_map(digit).collect();
     digits.len() >= 7 && {
         let tail = &digits[digits.len() - 7..];
         tail.iter().all(|d| *d == tail[0])
@@ -41,6 +45,7 @@ mod tests {
             "+966 11 000 0000",
             "+966 50 000 0000",
             "+966 12 000 0000",
+            "٠١١ ٠٠٠ ٠٠٠٠",
             "https://wa.me/966500000000",
             "info@aman.example.org",
             "info@example.com",

@@ -85,11 +85,10 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
     if site.config.example_values {
         return;
     }
-    let placeholder = |value: &str| forms::placeholder::looks_like_placeholder(value);
     let hint = "replace it with the association's own detail, or set `example_values: true` in site.yaml while the details are examples";
     let (file, text) = &site.config_file;
     for value in site.config.contact.values() {
-        if placeholder(value) {
+        if forms::placeholder::looks_like_placeholder(value) {
             let (l, c) = forms::source::locate_value(text, value);
             d.push(
                 Diagnostic::error(

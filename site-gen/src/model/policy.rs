@@ -262,8 +262,8 @@ impl Policy {
         };
         let date = date?;
         let next_review = match next_review {
-            Some(d) => Some(d?),
-            None => None,
+            Some(None) => return None,
+            other => other.flatten(),
         };
         let hijri = stated.unwrap_or_else(|| date.to_hijri());
         let mismatch = stated.and_then(|h| {
