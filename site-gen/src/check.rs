@@ -125,3 +125,172 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
         );
     }
 }
+
+fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
+    let (file, text) = &site.config_file;
+    for item in &site.config.nav {
+        let path = item.path.split(['#', '?']).next().unwrap_or("");
+        if !targets.has_page(path) {
+            let (l, c) = locate_in_flow(text, "path", &item.path);
+            let hint = match suggest(targets, path) {
+                Some(s) => {
+                    format!("did you mean {s}? Menu paths are pages of this site, ending in /")
+                }
+                None => "remove the menu entry, or create the page it points to".to_string(),
+            };
+            d.push(
+                Diagnostic::error(
+                    file,
+                    l,
+                    c,
+                    format!(
+                        "menu entry {:?} points to {path}, which is not a page of this site",
+                        item.title
+                    ),
+                )
+                .hint(hint),
+            );
+        }
+    }
+}
+
+/// The place of `key: value`, also inside a flow mapping such as `- { title: …, path: /x/ }`.
+fn locate_in_flow(text: &str, key: &str, value: &str) -> (usize, usize) {
+    let needle = format!("{key}: {value}");
+    for (i, line) in text.lines().enumerate() {
+        if let Some(at) = line.find(&needle) {
+            return (i + 1, line[..at].chars().count() + 1);
+        }
+    }
+    forms::source::locate_key(text, key, Some(value))
+}
+
+fn suggest(targets: &Targets, path: &str) -> Option<String> {
+    let with_slash = format!("{}/", path.trim_end_matches('/'));
+    targets.has_page(&with_slash).then_some(with_slash)
+}
+
+/// Resolves `dest` written on `page` to (path, fragment), or `None` when it leaves the site.
+fn resolve(site: &Site, page: &str, dest: &str) -> Option<(String, Option<String>)> {
+    let dest = dest.trim();
+    let dest = dest
+        .strip_prefix(&site.config.base_url)
+        .map_or(dest.to_string(), |rest| {
+            if rest.is_empty() {
+                "/".to_string()
+            } else {
+                rest.to_string()
+            }
+        });
+    if dest.starts_with("//")
+        || dest
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.contains('#'))
+    {
+        return None;
+    }
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (
+            p,
+            Some(percent_decode_str(f).decode_utf8_lossy().into_owned()),
+        ),
+        None => (dest.as_str(), None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let path = if path.is_empty() {
+        page.to_string()
+    } else if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!(
+            "{}{path}",
+            page.rsplit_once('/')
+                .map_or("/", |(dir, _)| dir)
+                .to_string()
+                + "/"
+        )
+    };
+    let path = percent_decode_str(&path).decode_utf8_lossy().into_owned();
+    let forms_url = &site.config.forms_url;
+    if forms_url.starts_with('/')
+        && (path == *forms_url || path.starts_with(&format!("{forms_url}/")))
+    {
+        return None;
+    }
+    Some((path, frag))
+}
+
+fn check_links(site: &Site, targets: &Targets, d: &mut Diagnostics) {
+    for source in &site.sources {
+        for link in markdown::links(&source.text) {
+            let Some((path, frag)) = resolve(site, &source.page, &link.dest) else {
+                continue;
+            };
+            let (l, c) = match source.origin {
+                Origin::Body { first_line } => position(&source.text, link.offset, first_line),
+                Origin::Value { line, column } => (line, column),
+            };
+            let Some(ids) = targets.ids(&path) else {
+                let hint = match suggest(targets, &path) {
+                    Some(s) => format!("did you mean {s}? Addresses of pages end in /"),
+                    None => {
+                        "check the address: it must be a page this site makes, such as /policy/"
+                            .into()
+                    }
+                };
+                d.push(
+                    Diagnostic::error(
+                        &source.file,
+                        l,
+                        c,
+                        format!("broken link: {} is not a page of this site", link.dest),
+                    )
+                    .hint(hint),
+                );
+                continue;
+            };
+            if let Some(frag) = frag.filter(|f| !f.is_empty())
+                && !ids.contains(&frag)
+            {
+                d.push(
+                    Diagnostic::error(&source.file, l, c, format!("broken link: {path} has no anchor #{frag}"))
+                        .hint("anchors are made from headings: spaces become -, tashkeel and punctuation are dropped"),
+                );
+            }
+        }
+    }
+}
+
+fn check_dates(site: &Site, today: Day, d: &mut Diagnostics) {
+    let policy = &site.policy;
+    let file = &policy.index.file;
+    if let Some((hijri, date, computed)) = policy.approval.mismatch {
+        let (l, c) = policy.index.locate("hijri", Some("approval:"));
+        d.push(
+            Diagnostic::warning(
+                file,
+                l,
+                c,
+                format!(
+                    "the approval dates do not agree under Umm al-Qura: hijri {hijri} ({}) is {computed}, but date is {date}",
+                    hijri.text(forms::Digits::Western)
+                ),
+            )
+            .hint(format!("if the policy's text says so, leave it; otherwise set date: {computed} or hijri: {}", date.to_hijri())),
+        );
+    }
+    if let Some(next) = policy.next_review.as_deref().and_then(Day::parse)
+        && next < today
+    {
+        let key = if policy.index.front.contains("next_review:") {
+            "next_review"
+        } else {
+            "review_months"
+        };
+        let (l, c) = policy.index.locate(key, None);
+        d.push(
+            Diagnostic::warning(file, l, c, format!("the next review was due on {next}, and today is {today}"))
+                .hint("after the annual review, update version, approval and next_review (see README: the annual review)"),
+        );
+    }
+}

@@ -456,6 +456,6 @@ fn old_response_days_is_an_unknown_key_and_a_response_must_say_its_kind() {
         "trackable: true\n",
         "trackable: true\nresponse:\n  days: 14\n",
     );
-    let d = only_problem(&f, "forms/request.yaml", 6, 3);
+    let d = only_problem(&f, "forms/request.yaml", 7, 3);
     assert!(d.message.contains("missing key `kind`"), "{d}");
 }
