@@ -52,6 +52,16 @@ pub fn service(
                 .join("\n"),
         )
     })?;
+    service_for(content, config, client)
+}
+
+/// The router for `content` (the embedded site, or one a test changed) over the table
+/// `config.table` at `client`.
+pub fn service_for(
+    content: Content,
+    config: &Config,
+    client: aws_sdk_dynamodb::Client,
+) -> Result<axum::Router, StartError> {
     let pages = Pages::new(&content, config.site_url.as_deref())?;
     let app = App {
         content,

@@ -44,7 +44,10 @@ pub struct TrackResult {
     pub status_label: &'static str,
     pub received_at: String,
     pub updated_at: String,
+    /// The day by which an answer is promised, only when the form's text promises one.
     pub expected_by: Option<String>,
+    /// The form's answer period, as its text says it (a promise or a minimum).
+    pub response: Option<forms::Response>,
     /// The latest message from staff.
     pub message: Option<String>,
     pub history: Vec<HistoryView>,

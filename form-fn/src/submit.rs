@@ -75,10 +75,11 @@ pub fn posted_values(
     out
 }
 
-/// The day by which the policy promises an answer, when the form says so.
+/// The day by which the association promises an answer, when the form's text promises one; a
+/// minimum period gives no day.
 fn expected_by(form: &FormDef) -> Option<String> {
-    let days = form.response_days?;
-    Some(forms::dates::Day::today().add_days(days as i32).to_string())
+    let due = form.response.as_ref()?.due(forms::dates::Day::today())?;
+    Some(due.to_string())
 }
 
 /// The confirmation: `201` JSON or the confirmation page.
@@ -94,6 +95,7 @@ fn confirmed(app: &App, json: bool, form: &FormDef, receipt: &Receipt) -> Respon
                 "status_label": Status::Received.label(),
                 "received_at": receipt.received_at,
                 "expected_by": receipt.expected_by,
+                "response": form.response,
             })),
         )
             .into_response()

@@ -38,11 +38,13 @@ fn same(a: &str, b: &str) -> bool {
 
 /// What the follow-up shows of a record.
 pub fn result_of(app: &App, record: &Record) -> TrackResult {
-    let form_title = app
-        .content
-        .form(&record.form)
+    let form = app.content.form(&record.form);
+    let form_title = form
         .map(|f| f.title.clone())
         .unwrap_or_else(|| record.form.clone());
+    let response = form.and_then(|f| f.response.clone());
+    // A date stored under an earlier definition is shown only while the form promises one.
+    let promised = response.as_ref().is_some_and(|r| r.is_promise());
     TrackResult {
         code: display_code(&record.code),
         form: record.form.clone(),
@@ -51,7 +53,8 @@ pub fn result_of(app: &App, record: &Record) -> TrackResult {
         status_label: record.status.label(),
         received_at: record.received_at.clone(),
         updated_at: record.updated_at.clone(),
-        expected_by: record.expected_by.clone(),
+        expected_by: record.expected_by.clone().filter(|_| promised),
+        response,
         message: record.message.clone(),
         history: record
             .history

@@ -89,13 +89,12 @@ async fn every_form_is_stored_from_both_encodings() {
                 form.id
             );
         }
-        if form.response_days.is_some() {
-            assert!(
-                body["expected_by"].is_string(),
-                "{}: the promised answer date",
-                form.id
-            );
-        }
+        assert_eq!(
+            body["expected_by"].is_string(),
+            form.response.as_ref().is_some_and(|r| r.is_promise()),
+            "{}: an answer date only for a form that promises one",
+            form.id
+        );
     }
     let items = svc.submissions().await;
     assert_eq!(items.len(), expected);
@@ -123,6 +122,78 @@ async fn every_form_is_stored_from_both_encodings() {
             "kept for the form's retention period"
         );
     }
+}
+
+/// The embedded site with its request form answered as `response` says.
+fn with_response(response: forms::Response) -> (form_fn::content::Content, forms::FormDef) {
+    let mut content = content();
+    let request = content.forms.get_mut("request").expect("a request form");
+    request.response = Some(response);
+    let form = request.clone();
+    (content, form)
+}
+
+#[tokio::test]
+async fn a_minimum_answer_period_is_said_as_no_sooner_than_and_gives_no_date() {
+    let (content, form) = with_response(forms::Response {
+        days: 14,
+        kind: forms::ResponseKind::AtLeast,
+        quote: Some("خلال مدة لا تقل عن أسبوعين".to_string()),
+    });
+    let svc = start_with_content(content).await;
+    let answers = good_answers(&form);
+    let (status, body) = post_json(&svc, "/api/forms/request", &json_body(&form, &answers)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(body["expected_by"].is_null(), "no answer date: {body}");
+    assert_eq!(body["response"]["kind"], "at_least");
+    assert_eq!(body["response"]["days"], 14);
+
+    let (status, html) = post_form(&svc, "/api/forms/request", form_body(&answers)).await;
+    assert_eq!(status, StatusCode::OK);
+    let said = "لا يأتي الرد على طلبك قبل 14 يومًا من وصوله";
+    assert!(html.contains(said), "{html}");
+    assert!(html.contains("«خلال مدة لا تقل عن أسبوعين»"), "{html}");
+    assert!(!html.contains("موعد الرد المتوقع"), "{html}");
+    assert!(!html.contains("خلال 14 يومًا"), "{html}");
+    for item in svc.submissions().await {
+        assert!(!item.contains_key("expected_by"), "no due day is stored");
+    }
+
+    let code = body["code"].as_str().unwrap();
+    let (status, page) = post_form(
+        &svc,
+        "/api/track",
+        form_body(&[
+            ("code".into(), code.to_string()),
+            ("contact".into(), PHONE_TYPED.into()),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(said), "the follow-up says it too: {page}");
+    assert!(!page.contains("موعد الرد المتوقع"), "{page}");
+}
+
+#[tokio::test]
+async fn a_promised_answer_period_gives_the_answer_date() {
+    let (content, form) = with_response(forms::Response {
+        days: 14,
+        kind: forms::ResponseKind::Within,
+        quote: None,
+    });
+    let svc = start_with_content(content).await;
+    let answers = good_answers(&form);
+    let before = forms::dates::Day::today().add_days(14).to_string();
+    let (status, body) = post_json(&svc, "/api/forms/request", &json_body(&form, &answers)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The day in Riyadh may turn during the request.
+    let after = forms::dates::Day::today().add_days(14).to_string();
+    let got = body["expected_by"].as_str().expect("an answer date");
+    assert!(got == before || got == after, "{got}");
+
+    let (_, html) = post_form(&svc, "/api/forms/request", form_body(&answers)).await;
+    assert!(html.contains("موعد الرد المتوقع"), "{html}");
+    assert!(!html.contains("لا يأتي الرد"), "{html}");
 }
 
 /// The first tracking code (XXXX-XXXX-XXXX) in a text.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::response::Response;
 use crate::source::{SourceError, locate_key};
 
 /// What kind of value a field holds; decides the HTML input and the validation rules.
@@ -234,9 +235,9 @@ pub struct FormDef {
     /// The sender gets a tracking code and can follow the request up.
     #[serde(default)]
     pub trackable: bool,
-    /// The policy's promised answer period, in days.
+    /// How soon the association answers, as its text says: a promise or a minimum.
     #[serde(default)]
-    pub response_days: Option<u32>,
+    pub response: Option<Response>,
     /// How long a submission is kept, in days.
     #[serde(default = "default_retention")]
     pub retention_days: u32,
@@ -405,6 +406,15 @@ impl FormDef {
                 "a form has at most one field with `consent: true`".to_string(),
             );
         }
+        if let Some(r) = &def.response
+            && r.days == 0
+        {
+            err(
+                "days",
+                Some("response:"),
+                "response days must be 1 or more".to_string(),
+            );
+        }
         if def.trackable && contacts != 1 {
             err("trackable", None, "a trackable form needs exactly one phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
         }
@@ -464,7 +474,7 @@ impl FormDef {
             submit: "اعرض حالة الطلب".to_string(),
             purpose: None,
             trackable: false,
-            response_days: None,
+            response: None,
             retention_days: 0,
             next_steps: None,
             fields: vec![
@@ -572,6 +582,23 @@ fields:
                 .any(|e| e.line == 9 && e.message.contains("can be the consent")),
             "{errs:?}"
         );
+    }
+
+    #[test]
+    fn a_response_period_is_a_promise_or_a_minimum() {
+        let text = GOOD.replace(
+            "trackable: true\n",
+            "trackable: true\nresponse:\n  days: 14\n  kind: at_least\n  quote: خلال مدة لا تقل عن أسبوعين\n",
+        );
+        let f = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap();
+        let r = f.response.unwrap();
+        assert_eq!((r.days, r.kind), (14, crate::ResponseKind::AtLeast));
+        let zero = text.replace("days: 14", "days: 0");
+        let errs = FormDef::from_yaml("request", "forms/request.yaml", &zero).unwrap_err();
+        assert_eq!(errs[0].line, 4, "{}", errs[0]);
+        let old = GOOD.replace("trackable: true\n", "trackable: true\nresponse_days: 14\n");
+        let errs = FormDef::from_yaml("request", "forms/request.yaml", &old).unwrap_err();
+        assert!(errs[0].message.contains("response_days"), "{}", errs[0]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use tera::{Context, Tera, Value};
 use crate::dates;
 use crate::definition::{Field, FieldType};
 use crate::digits;
-use crate::site::{Calendar, Contact, Digits, SiteConfig};
+use crate::site::{Calendar, Digits, SiteConfig};
 
 /// The templates every site has, by file name, in `templates/`.
 pub const TEMPLATES: [&str; 16] = [
@@ -99,26 +99,58 @@ impl PageInfo {
     }
 }
 
-/// A contact detail of `site.yaml` as a link (or as text, for an address without a map).
+/// A contact detail of `site.yaml`, or an address content gives, as the pages show it: a link, or
+/// plain text when it has no address to open or is an example value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContactLink {
-    /// The key in `site.yaml` (`phone`, `whatsapp`, `email`, `address`, `map_url`, `social`).
+    /// The key in `site.yaml` (`phone`, `whatsapp`, `email`, `address`, `map_url`, `social`), or
+    /// `url` for an address given by a channel or a category.
     pub key: String,
     pub label: String,
     pub text: String,
+    /// What the link opens; `None` for plain text, and always for an example value.
     pub href: Option<String>,
     /// Written left to right (numbers, e-mail and web addresses).
     pub ltr: bool,
+    /// A placeholder, not the association's own detail: shown as text marked «(مثال)», never as a
+    /// link, so that no one calls or writes to a stranger.
+    pub example: bool,
+}
+
+impl ContactLink {
+    fn new(
+        key: &str,
+        label: &str,
+        text: &str,
+        href: Option<String>,
+        ltr: bool,
+        example: bool,
+    ) -> Self {
+        ContactLink {
+            key: key.to_string(),
+            label: label.to_string(),
+            text: text.to_string(),
+            href: if example { None } else { href },
+            ltr,
+            example,
+        }
+    }
+
+    /// A web address given by a channel or a category (`url:`); an example when it looks like a
+    /// placeholder.
+    pub fn web(label: &str, url: &str) -> Self {
+        let text = url.trim_start_matches("https://").trim_end_matches('/');
+        let example = crate::placeholder::looks_like_placeholder(url);
+        ContactLink::new("url", label, text, Some(url.to_string()), true, example)
+    }
 }
 
 /// The links for one contact key of `site.yaml` (`tel:`, WhatsApp, `mailto:`, map, accounts).
-pub fn contact_links(contact: &Contact, key: &str) -> Vec<ContactLink> {
-    let link = |label: &str, text: &str, href: Option<String>, ltr: bool| ContactLink {
-        key: key.to_string(),
-        label: label.to_string(),
-        text: text.to_string(),
-        href,
-        ltr,
+/// While `site.example_values` is set, every one is an example: text, never a link.
+pub fn contact_links(site: &SiteConfig, key: &str) -> Vec<ContactLink> {
+    let contact = &site.contact;
+    let link = |label: &str, text: &str, href: Option<String>, ltr: bool| {
+        ContactLink::new(key, label, text, href, ltr, site.example_values)
     };
     let dial = |n: &str| -> String {
         n.chars()
@@ -167,10 +199,10 @@ pub fn contact_links(contact: &Contact, key: &str) -> Vec<ContactLink> {
 }
 
 /// Every contact detail of the site, in the order the footer shows them.
-pub fn all_contact_links(contact: &Contact) -> Vec<ContactLink> {
+pub fn all_contact_links(site: &SiteConfig) -> Vec<ContactLink> {
     ["phone", "whatsapp", "email", "address", "social"]
         .iter()
-        .flat_map(|k| contact_links(contact, k))
+        .flat_map(|k| contact_links(site, k))
         .collect()
 }
 
@@ -195,7 +227,7 @@ pub fn base_context(site: &SiteConfig, page: &PageInfo, assets: &Assets) -> Cont
             description: page.description.as_deref().unwrap_or(&site.description),
         },
     );
-    ctx.insert("contacts", &all_contact_links(&site.contact));
+    ctx.insert("contacts", &all_contact_links(site));
     ctx.insert("assets", assets);
     ctx.insert("live_reload", &false);
     ctx
@@ -511,23 +543,50 @@ mod tests {
 
     #[test]
     fn contact_details_become_working_links() {
-        let c = Contact {
-            phone: Some("+966 11 000 0000".into()),
-            whatsapp: Some("+966 50 000 0000".into()),
-            email: Some("info@x.example.org".into()),
-            ..Contact::default()
+        let mut s = site("western");
+        s.contact = crate::Contact {
+            phone: Some("+966 11 234 5678".into()),
+            whatsapp: Some("+966 50 234 5678".into()),
+            email: Some("info@aman.org.sa".into()),
+            ..crate::Contact::default()
         };
-        let links = all_contact_links(&c);
+        let links = all_contact_links(&s);
         let hrefs: Vec<_> = links.iter().map(|l| l.href.clone().unwrap()).collect();
         assert_eq!(
             hrefs,
             [
-                "tel:+966110000000",
-                "https://wa.me/966500000000",
-                "mailto:info@x.example.org"
+                "tel:+966112345678",
+                "https://wa.me/966502345678",
+                "mailto:info@aman.org.sa"
             ]
         );
-        assert!(links.iter().all(|l| l.ltr));
+        assert!(links.iter().all(|l| l.ltr && !l.example));
+    }
+
+    #[test]
+    fn example_values_are_text_never_links() {
+        let mut s = site("western");
+        s.example_values = true;
+        s.contact = crate::Contact {
+            phone: Some("+966 11 000 0000".into()),
+            whatsapp: Some("+966 50 000 0000".into()),
+            social: vec![crate::site::Social {
+                name: "إكس".into(),
+                url: "https://x.com/example".into(),
+            }],
+            ..crate::Contact::default()
+        };
+        let links = all_contact_links(&s);
+        assert_eq!(links.len(), 3);
+        assert!(
+            links.iter().all(|l| l.example && l.href.is_none()),
+            "{links:?}"
+        );
+        assert_eq!(links[0].text, "+966 11 000 0000");
+        let web = ContactLink::web("المنصة", "https://volunteer.example.org/");
+        assert!(web.example && web.href.is_none());
+        let web = ContactLink::web("المنصة", "https://nvg.gov.sa/");
+        assert_eq!(web.href.as_deref(), Some("https://nvg.gov.sa/"));
     }
 
     #[test]

@@ -54,6 +54,24 @@ impl Contact {
     pub const KEYS: [&'static str; 6] =
         ["phone", "whatsapp", "email", "address", "map_url", "social"];
 
+    /// Every value given, in the order of the keys (accounts by their address), for the check of
+    /// placeholders.
+    pub fn values(&self) -> Vec<&str> {
+        [
+            &self.phone,
+            &self.whatsapp,
+            &self.email,
+            &self.address,
+            &self.map_url,
+            &self.hours,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(self.social.iter().map(|s| s.url.as_str()))
+        .collect()
+    }
+
     /// Whether the key names a contact detail this site has.
     pub fn has(&self, key: &str) -> bool {
         match key {

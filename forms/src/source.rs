@@ -90,6 +90,27 @@ pub fn locate_key(text: &str, key: &str, after: Option<&str>) -> (usize, usize) 
     (start + 1, 1)
 }
 
+/// The 1-based line and column where `value` is first written in `text`, for errors about a value
+/// rather than its key.
+pub fn locate_value(text: &str, value: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        if let Some(at) = line.find(value) {
+            return (i + 1, line[..at].chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
+
+/// The 1-based line and column of the value of `key:` (its quotes skipped) in `text`.
+pub fn locate_key_value(text: &str, key: &str) -> (usize, usize) {
+    let (l, c) = locate_key(text, key, None);
+    let line = text.lines().nth(l - 1).unwrap_or("");
+    let start: String = line.chars().skip(c - 1 + key.chars().count() + 1).collect();
+    let skipped =
+        start.chars().count() - start.trim_start_matches([' ', '"', '\'']).chars().count();
+    (l, c + key.chars().count() + 1 + skipped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +120,12 @@ mod tests {
         let text = "title: x\nfields:\n  - name: a\n    type: text\n  - name: b\n    type: bogus\n";
         assert_eq!(locate_key(text, "type", Some("name: b")), (6, 5));
         assert_eq!(locate_key(text, "name", Some("name: b")), (5, 5));
+    }
+
+    #[test]
+    fn locates_a_value_after_its_key_and_quotes() {
+        let text = "contact:\n  phone: \"+966 11 000 0000\"\nurl: \"https://x.example.org/\"\n";
+        assert_eq!(locate_value(text, "+966 11 000 0000"), (2, 11));
+        assert_eq!(locate_key_value(text, "url"), (3, 7));
     }
 }

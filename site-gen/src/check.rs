@@ -75,7 +75,55 @@ pub fn check_site(site: &Site, outputs: &[Output], today: Day, loaded: bool) -> 
         check_links(site, &targets, &mut d);
     }
     check_dates(site, today, &mut d);
+    check_placeholders(site, &mut d);
     d
+}
+
+/// Once the site says its contact details are real (`example_values: false`), a value that still
+/// looks like a placeholder is an error where it is written: people would call or write to it.
+fn check_placeholders(site: &Site, d: &mut Diagnostics) {
+    if site.config.example_values {
+        return;
+    }
+    let hint = "replace it with the association's own detail, or set `example_values: true` in site.yaml while the details are examples";
+    let (file, text) = &site.config_file;
+    for value in site.config.contact.values() {
+        if forms::placeholder::looks_like_placeholder(value) {
+            let (l, c) = forms::source::locate_value(text, value);
+            d.push(
+                Diagnostic::error(
+                    file,
+                    l,
+                    c,
+                    format!("{value:?} looks like a placeholder, but example_values is false"),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    let channels = site.channels.channels.iter().map(|c| (&c.doc, &c.link));
+    let categories = site
+        .eligibility
+        .iter()
+        .flat_map(|g| g.categories.iter().map(|c| (&c.doc, &c.link)));
+    for (doc, link) in channels.chain(categories) {
+        let Some(link) = link.as_ref().filter(|l| l.example) else {
+            continue;
+        };
+        let (l, c) = forms::source::locate_key_value(&doc.front, "url");
+        d.push(
+            Diagnostic::error(
+                &doc.file,
+                l + 1,
+                c,
+                format!(
+                    "url {:?} looks like a placeholder, but example_values is false",
+                    link.text
+                ),
+            )
+            .hint(hint),
+        );
+    }
 }
 
 /// The menu's paths and the home page's actions must be pages of the site.
@@ -247,7 +295,7 @@ fn check_dates(site: &Site, today: Day, d: &mut Diagnostics) {
             .hint(format!("if the policy's text says so, leave it; otherwise set date: {computed} or hijri: {}", date.to_hijri())),
         );
     }
-    if let Some(next) = Day::parse(&policy.next_review)
+    if let Some(next) = policy.next_review.as_deref().and_then(Day::parse)
         && next < today
     {
         let key = if policy.index.front.contains("next_review:") {

@@ -275,16 +275,20 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
             out: out_file("/eligibility/"),
         });
         for c in &g.categories {
-            let (Some(o), Some(form)) = (&c.option, site.form(&c.form.id)) else {
+            let (Some(o), Some(form), Some(path)) = (
+                &c.option,
+                c.form.as_ref().and_then(|f| site.form(&f.id)),
+                &c.apply_path,
+            ) else {
                 continue;
             };
-            let mut info = page(&form.title, &c.apply_path, &None);
+            let mut info = page(&form.title, path, &None);
             info.noindex = true;
             jobs.push(Job {
                 template: "form.html",
                 info,
                 extra: form_context(site, form, Some((&o.field, &o.value))),
-                out: out_file(&c.apply_path),
+                out: out_file(path),
             });
         }
     }
@@ -527,7 +531,8 @@ fn check_service_templates(site: &Site, renderer: &Renderer, templates: &Templat
             c.insert("form", form);
             c.insert("code", &code);
             c.insert("received_at", "2025-10-20T09:30:00Z");
-            c.insert("expected_by", &form.response_days.map(|_| "2025-11-03"));
+            let promise = form.response.as_ref().filter(|r| r.is_promise());
+            c.insert("expected_by", &promise.map(|_| "2025-11-03"));
             c
         }),
         ("error.html", {
@@ -556,6 +561,7 @@ fn check_service_templates(site: &Site, renderer: &Renderer, templates: &Templat
                     "code": "K7M4-Q9TX-3HRP", "form_title": form.title, "status": "received",
                     "status_label": "وصل", "received_at": "2025-10-20T09:30:00Z",
                     "updated_at": "2025-10-21T10:00:00+03:00", "expected_by": "2025-11-03",
+                    "response": {"days": 14, "kind": "at_least", "quote": "خلال مدة لا تقل عن أسبوعين"},
                     "message": "نراجع طلبك.", "history": [{"status_label": "وصل", "at": "2025-10-20T09:30:00Z"}]
                 }),
             );

@@ -394,3 +394,97 @@ fn a_bad_form_definition_is_reported_at_its_line() {
     let d = only_problem(&f, "forms/feedback.yaml", 5, 11);
     assert!(d.message.contains("stars"), "{d}");
 }
+
+#[test]
+fn placeholder_contacts_are_errors_once_the_site_says_they_are_real() {
+    let f = Fixture::new();
+    // While example_values is true the fixture's placeholders are fine (no problem above).
+    f.edit("site.yaml", "example_values: true", "example_values: false");
+    let found = problems(&f);
+    let places: Vec<_> = found
+        .iter()
+        .map(|d| (d.file.as_str(), d.line, d.column, d.is_error()))
+        .collect();
+    let site = f.file("site.yaml");
+    // `phone: "+966 11 111 1111"` (one digit repeated) and `email: info@example.org`, each at its value.
+    assert_eq!(
+        places,
+        [(site.as_str(), 9, 11, true), (site.as_str(), 10, 10, true)],
+        "{found:#?}"
+    );
+    assert!(
+        found[0].message.contains("+966 11 111 1111"),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].message.contains("placeholder"), "{}", found[0]);
+    assert!(
+        found[0].hint.as_deref().unwrap().contains("example_values"),
+        "{}",
+        found[0]
+    );
+
+    // Real-looking details pass.
+    f.edit("site.yaml", "+966 11 111 1111", "+966 11 234 5678");
+    f.edit("site.yaml", "info@example.org", "info@mithal.org.sa");
+    assert_eq!(problems(&f), vec![]);
+
+    // A channel's own address is checked too, at its value.
+    f.edit(
+        "channels/02-email.md",
+        "contacts: [email]",
+        "contacts: [email]\nurl: \"https://x.com/example\"",
+    );
+    let d = only_problem(&f, "channels/02-email.md", 5, 7);
+    assert!(d.message.contains("x.com/example"), "{d}");
+}
+
+#[test]
+fn a_category_says_whose_items_they_are_and_leads_to_a_form_or_an_address() {
+    let f = Fixture::new();
+    f.edit(
+        "eligibility/01-students.md",
+        "criteria:\n  - أن يكون **مسجلًا** في جامعة.\n",
+        "",
+    );
+    let d = only_problem(&f, "eligibility/01-students.md", 2, 1);
+    assert!(
+        d.message.contains("neither `criteria` nor `commitments`"),
+        "{d}"
+    );
+
+    let f = Fixture::new();
+    f.edit(
+        "eligibility/01-students.md",
+        "form: request\n",
+        "form: request\nurl: https://students.gov.sa/\n",
+    );
+    let d = only_problem(&f, "eligibility/01-students.md", 8, 1);
+    assert!(d.message.contains("not both"), "{d}");
+
+    let f = Fixture::new();
+    f.edit("eligibility/01-students.md", "form: request\n", "");
+    let d = only_problem(&f, "eligibility/01-students.md", 7, 1);
+    assert!(d.message.contains("names no `form`"), "{d}");
+}
+
+#[test]
+fn old_response_days_is_an_unknown_key_and_a_response_must_say_its_kind() {
+    let f = Fixture::new();
+    f.edit(
+        "forms/request.yaml",
+        "trackable: true\n",
+        "trackable: true\nresponse_days: 14\n",
+    );
+    let d = only_problem(&f, "forms/request.yaml", 6, 1);
+    assert!(d.message.contains("unknown key `response_days`"), "{d}");
+
+    let f = Fixture::new();
+    f.edit(
+        "forms/request.yaml",
+        "trackable: true\n",
+        "trackable: true\nresponse:\n  days: 14\n",
+    );
+    let d = only_problem(&f, "forms/request.yaml", 7, 3);
+    assert!(d.message.contains("missing key `kind`"), "{d}");
+}

@@ -57,6 +57,11 @@ pub async fn serve(endpoint: &str, table: &str) -> (String, tokio::task::JoinHan
 pub async fn serve_config(endpoint: &str, config: Config) -> (String, tokio::task::JoinHandle<()>) {
     let client = form_fn::table::client(Some(endpoint)).await;
     let router = form_fn::service(&config, client).expect("the service starts");
+    serve_router(router).await
+}
+
+/// Serves `router` on a loopback port.
+pub async fn serve_router(router: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
@@ -73,17 +78,23 @@ pub async fn serve_config(endpoint: &str, config: Config) -> (String, tokio::tas
 /// Starts the service over the external endpoint if one is set, else over a new embedded store
 /// (in memory, or in `file`).
 pub async fn start_with(file: Option<&std::path::Path>) -> Service {
-    start_configured(file, None).await
+    start_configured(file, None, None).await
 }
 
 /// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify: value`.
 pub async fn start_behind_cloudfront(value: &str) -> Service {
-    start_configured(None, Some(value.to_string())).await
+    start_configured(None, Some(value.to_string()), None).await
+}
+
+/// Starts the service for `content` (the embedded site changed by the test) on a fresh table.
+pub async fn start_with_content(content: Content) -> Service {
+    start_configured(None, None, Some(content)).await
 }
 
 async fn start_configured(
     file: Option<&std::path::Path>,
     origin_verify: Option<String>,
+    content: Option<Content>,
 ) -> Service {
     let (endpoint, store) = match external_endpoint() {
         Some(e) => (e, None),
@@ -104,7 +115,15 @@ async fn start_configured(
         origin_verify,
         ..Config::default()
     };
-    let (base, server) = serve_config(&endpoint, config).await;
+    let (base, server) = match content {
+        None => serve_config(&endpoint, config).await,
+        Some(content) => {
+            let client = form_fn::table::client(Some(&endpoint)).await;
+            let router =
+                form_fn::service_for(content, &config, client).expect("the service starts");
+            serve_router(router).await
+        }
+    };
     Service {
         base,
         table,

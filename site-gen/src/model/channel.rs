@@ -40,6 +40,8 @@ struct ChannelMeta {
     hours: Option<String>,
     #[serde(default)]
     form: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
 }
 
 /// One contact channel.
@@ -52,6 +54,8 @@ pub struct Channel {
     pub contacts: Vec<ContactLink>,
     pub hours: Option<String>,
     pub form: Option<FormLink>,
+    /// The web address the channel leads to (`url:`), such as a platform of its own.
+    pub link: Option<ContactLink>,
     pub html: String,
     #[serde(skip)]
     pub doc: Document,
@@ -113,7 +117,7 @@ impl ChannelDirectory {
                             .hint(format!("add `{key}:` under `contact:` in site.yaml, or remove it from this list")),
                     );
                 } else {
-                    contacts.extend(contact_links(&site.contact, key));
+                    contacts.extend(contact_links(site, key));
                 }
             }
             let form = meta.form.as_ref().and_then(|id| {
@@ -136,6 +140,7 @@ impl ChannelDirectory {
                     .any(|c| c.key != "social" && c.key != "map_url");
                 in_hours.then(|| site.contact.hours.clone()).flatten()
             });
+            let link = meta.url.as_deref().map(|u| ContactLink::web("الرابط", u));
             let html = markdown::to_html(&doc.body, &mut anchors);
             channels.push(Channel {
                 id,
@@ -144,6 +149,7 @@ impl ChannelDirectory {
                 contacts,
                 hours,
                 form,
+                link,
                 html,
                 doc,
             });

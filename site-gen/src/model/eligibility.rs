@@ -2,6 +2,7 @@
 //! `/eligibility/` and in the policy's eligibility section, each with a link that opens the request
 //! form with the category chosen.
 
+use forms::render::ContactLink;
 use forms::{FieldType, FormDef};
 use serde::{Deserialize, Serialize};
 
@@ -21,10 +22,16 @@ struct CategoryMeta {
     title: String,
     #[serde(default)]
     slug: Option<String>,
+    #[serde(default)]
     criteria: Vec<String>,
     #[serde(default)]
+    commitments: Vec<String>,
+    #[serde(default)]
     verification: Vec<String>,
-    form: String,
+    #[serde(default)]
+    form: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
     #[serde(default)]
     field: Option<String>,
     #[serde(default)]
@@ -39,15 +46,20 @@ pub struct Category {
     /// Its anchor on `/policy/`.
     pub policy_id: String,
     pub title: String,
-    /// Each criterion as inline HTML.
+    /// What the applicant must meet, each as inline HTML.
     pub criteria: Vec<String>,
+    /// What the association commits itself to for the category, each as inline HTML.
+    pub commitments: Vec<String>,
     /// How it is verified, as inline HTML.
     pub verification: Vec<String>,
-    pub form: FormLink,
+    /// The form to apply with, when the content names one.
+    pub form: Option<FormLink>,
     /// The choice it selects in the form, if any: field, value and label.
     pub option: Option<ChosenOption>,
-    /// Where "apply" leads: the form with the category chosen.
-    pub apply_path: String,
+    /// Where "apply" leads on this site: the form with the category chosen.
+    pub apply_path: Option<String>,
+    /// Where the content sends applicants instead of a form (`url:`), such as a platform.
+    pub link: Option<ContactLink>,
     pub html: String,
     #[serde(skip)]
     pub doc: Document,
@@ -106,8 +118,40 @@ impl EligibilityGuide {
                 problems,
             );
             let policy_id = policy_anchors.unique(&meta.title);
+            if meta.criteria.is_empty() && meta.commitments.is_empty() {
+                let (l, c) = doc.locate("title", None);
+                problems.push(
+                    Diagnostic::error(&doc.file, l, c, "the category has neither `criteria` nor `commitments`")
+                        .hint("list under `criteria:` what the applicant must meet and under `commitments:` what the association commits itself to, word for word"),
+                );
+            }
+            if meta.form.is_some() && meta.url.is_some() {
+                let (l, c) = doc.locate("url", None);
+                problems.push(
+                    Diagnostic::error(&doc.file, l, c, "a category leads to a form or to an address, not both")
+                        .hint("keep `form:` to apply on this site, or `url:` where the content says to apply"),
+                );
+            }
+            if meta.form.is_none() && (meta.option.is_some() || meta.field.is_some()) {
+                let key = if meta.option.is_some() {
+                    "option"
+                } else {
+                    "field"
+                };
+                let (l, c) = doc.locate(key, None);
+                problems.push(
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        format!("`{key}` chooses in a form, but the category names no `form`"),
+                    )
+                    .hint("add `form:`, or remove `field:` and `option:`"),
+                );
+            }
             for (key, list) in [
                 ("criteria", &meta.criteria),
+                ("commitments", &meta.commitments),
                 ("verification", &meta.verification),
             ] {
                 let (line, column) = doc.locate(key, None);
@@ -120,29 +164,33 @@ impl EligibilityGuide {
                     });
                 }
             }
-            let Some(form) = forms.iter().find(|f| f.id == meta.form) else {
-                if unread.contains(&meta.form) {
-                    continue;
-                }
-                let (l, c) = doc.locate("form", None);
-                problems.push(
-                    Diagnostic::error(
-                        &doc.file,
-                        l,
-                        c,
-                        format!("form {:?} does not exist", meta.form),
-                    )
-                    .hint(format!(
-                        "name a file of forms/ without .yaml: {}",
-                        form_ids(forms)
-                    )),
-                );
-                continue;
+            let form = match &meta.form {
+                None => None,
+                Some(id) => match forms.iter().find(|f| &f.id == id) {
+                    Some(form) => Some(form),
+                    None if unread.contains(id) => continue,
+                    None => {
+                        let (l, c) = doc.locate("form", None);
+                        problems.push(
+                            Diagnostic::error(
+                                &doc.file,
+                                l,
+                                c,
+                                format!("form {id:?} does not exist"),
+                            )
+                            .hint(format!(
+                                "name a file of forms/ without .yaml: {}",
+                                form_ids(forms)
+                            )),
+                        );
+                        continue;
+                    }
+                },
             };
             let field_name = meta.field.as_deref().unwrap_or(DEFAULT_FIELD);
-            let option = match &meta.option {
-                None => None,
-                Some(value) => {
+            let option = match (&meta.option, form) {
+                (None, _) | (_, None) => None,
+                (Some(value), Some(form)) => {
                     let field = form
                         .field(field_name)
                         .filter(|f| f.kind == FieldType::Choice);
@@ -191,11 +239,15 @@ impl EligibilityGuide {
                     }
                 }
             };
-            let link = FormLink::to(form);
-            let apply_path = match &option {
-                Some(o) => format!("{}{}/", link.path, o.value),
-                None => link.path.clone(),
-            };
+            let form = form.map(FormLink::to);
+            let apply_path = form.as_ref().map(|f| match &option {
+                Some(o) => format!("{}{}/", f.path, o.value),
+                None => f.path.clone(),
+            });
+            let link = meta
+                .url
+                .as_deref()
+                .map(|u| ContactLink::web("رابط التقديم", u));
             let html = markdown::to_html(&doc.body, &mut anchors);
             categories.push(Category {
                 id,
@@ -206,14 +258,20 @@ impl EligibilityGuide {
                     .iter()
                     .map(|c| markdown::inline_html(c))
                     .collect(),
+                commitments: meta
+                    .commitments
+                    .iter()
+                    .map(|c| markdown::inline_html(c))
+                    .collect(),
                 verification: meta
                     .verification
                     .iter()
                     .map(|c| markdown::inline_html(c))
                     .collect(),
-                form: link,
+                form,
                 option,
                 apply_path,
+                link,
                 html,
                 doc,
             });

@@ -33,10 +33,13 @@ struct PolicyMeta {
     title: String,
     #[serde(default)]
     description: Option<String>,
-    version: String,
+    #[serde(default)]
+    version: Option<String>,
     approval: ApprovalMeta,
-    review_cycle: String,
-    review_months: u32,
+    #[serde(default)]
+    review_cycle: Option<String>,
+    #[serde(default)]
+    review_months: Option<u32>,
     #[serde(default)]
     next_review: Option<String>,
 }
@@ -104,12 +107,14 @@ pub struct Policy {
     pub description: Option<String>,
     /// Markdown of `_index.md`, shown above the table of contents.
     pub intro_html: String,
-    pub version: String,
+    /// The version as the policy states it; `None` when it states none.
+    pub version: Option<String>,
     pub approval: Approval,
-    pub review_cycle: String,
-    pub review_months: u32,
-    /// ISO date of the next review.
-    pub next_review: String,
+    /// The review cycle as the policy states it; `None` when it states none.
+    pub review_cycle: Option<String>,
+    pub review_months: Option<u32>,
+    /// ISO date of the next review; `None` when the policy gives neither a date nor a cycle.
+    pub next_review: Option<String>,
     pub sections: Vec<Section>,
     #[serde(skip)]
     pub index: Document,
@@ -239,8 +244,9 @@ impl Policy {
             }
             None => None,
         };
-        let next_review = match &meta.next_review {
-            Some(text) => {
+        // `None`: not stated; `Some(None)`: stated but not a date (reported).
+        let next_review = match (&meta.next_review, meta.review_months) {
+            (Some(text), _) => {
                 let d = Day::parse(text.trim());
                 if d.is_none() {
                     let (l, c) = at("next_review", None);
@@ -249,11 +255,16 @@ impl Policy {
                             .hint("write it as YYYY-MM-DD, or remove it to count review_months from the approval date"),
                     );
                 }
-                d
+                Some(d)
             }
-            None => date.map(|d| d.add_months(meta.review_months)),
+            (None, Some(months)) => Some(date.map(|d| d.add_months(months))),
+            (None, None) => None,
         };
-        let (date, next_review) = (date?, next_review?);
+        let date = date?;
+        let next_review = match next_review {
+            Some(None) => return None,
+            other => other.flatten(),
+        };
         let hijri = stated.unwrap_or_else(|| date.to_hijri());
         let mismatch = stated.and_then(|h| {
             let g = h.to_gregorian();
@@ -276,7 +287,7 @@ impl Policy {
             },
             review_cycle: meta.review_cycle,
             review_months: meta.review_months,
-            next_review: next_review.to_string(),
+            next_review: next_review.map(|d| d.to_string()),
             sections,
             index,
         })
