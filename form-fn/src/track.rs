@@ -1,7 +1,8 @@
 //! `POST /api/track`: a request's standing, for the one who holds its tracking code and a phone
-//! number or e-mail given with it (any of the form's contact fields). A wrong code and a wrong contact get the same answer, and
-//! failures are counted per client address and per code in the table (so the count holds across
-//! Lambda instances): past the limit, the answer is `429` until the window ends.
+//! number or e-mail given with it (any of its form's contact fields). A wrong code and a wrong
+//! contact get the same answer, and failures are counted per client address and per code in the
+//! table (so the count holds across Lambda instances): past the limit, the answer is `429` until
+//! the window ends.
 
 use std::sync::Arc;
 

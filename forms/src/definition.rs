@@ -110,15 +110,6 @@ pub struct Condition {
 }
 
 impl Condition {
-    /// Whether the posted `(name, value)` pairs choose one of the condition's answers.
-    pub fn met_by(&self, pairs: &[(String, String)]) -> bool {
-        pairs.iter().any(|(name, value)| {
-            *name == self.field
-                && crate::normalise::text(value, false)
-                    .is_ok_and(|v| self.any_of.iter().any(|a| *a == v))
-        })
-    }
-
     /// What the form says beside the field, without script: "مطلوب إذا اخترت «أ» أو «ب» في «الفئة»",
     /// where `other` is the field the condition names.
     pub fn describe(&self, other: &Field) -> String {
@@ -233,12 +224,6 @@ impl Field {
                     format!("أدخل {} بلا رموز تحكم", self.label)
                 }
             })
-    }
-
-    /// Whether the field is asked for, given the posted `(name, value)` pairs: always, unless its
-    /// `required_if` is not met.
-    pub fn asked(&self, pairs: &[(String, String)]) -> bool {
-        self.required_if.as_ref().is_none_or(|c| c.met_by(pairs))
     }
 
     /// The label of a choice's value, if it is one of the field's options.
@@ -648,10 +633,6 @@ fields:
                 cond.describe(f.field("kind").unwrap()),
                 "مطلوب إذا اخترت «أ» في «النوع»"
             );
-            let pairs = |v: &str| vec![("kind".to_string(), v.to_string())];
-            assert!(id.asked(&pairs(" a ")));
-            assert!(!id.asked(&pairs("b")));
-            assert!(!id.asked(&[]));
         }
     }
 
@@ -662,25 +643,25 @@ fields:
             (
                 "    required_if: { field: kinds, any_of: [a] }\n",
                 17,
-                30,
+                27,
                 "not a field above",
             ),
             (
                 "    required_if: { field: kind, any_of: [b] }\n",
                 17,
-                43,
+                42,
                 "\"b\" is not an option of \"kind\"; expected one of: a",
             ),
             (
                 "    required_if: { field: phone, any_of: [a] }\n",
                 17,
-                30,
+                27,
                 "must name a choice field",
             ),
             (
                 "    required_if: { field: kind, any_of: [] }\n",
                 17,
-                5,
+                33,
                 "at least one option",
             ),
             (
@@ -692,7 +673,7 @@ fields:
             (
                 "    required_if:\n      field: kind\n      any_of: [a, c]\n",
                 19,
-                20,
+                19,
                 "\"c\" is not an option",
             ),
         ];
@@ -715,11 +696,10 @@ fields:
         );
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &below).unwrap_err();
         assert!(
-            errs[0]
-                .message
-                .contains("expected one of the choice fields above it: (none)"),
-            "{}",
-            errs[0]
+            errs.iter().any(|e| e.line == 9
+                && e.message
+                    .contains("expected one of the choice fields above it: (none)")),
+            "{errs:?}"
         );
         let typo = with_id("    required_if: { field: kind, one_of: [a] }\n");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &typo).unwrap_err();

@@ -135,11 +135,11 @@ mod tests {
         let text = "fields:\n  - name: id\n    required_if: { field: cat, any_of: [x, cats] }\n  - name: b\n    required_if:\n      field: cat\n      any_of: [cats]\n";
         assert_eq!(
             locate_in(text, "required_if", Some("name: id"), "cats"),
-            (3, 42)
+            (3, 44)
         );
         assert_eq!(
             locate_in(text, "required_if", Some("name: id"), "cat"),
-            (3, 26)
+            (3, 27)
         );
         assert_eq!(
             locate_in(text, "required_if", Some("name: b"), "cats"),

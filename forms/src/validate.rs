@@ -118,7 +118,7 @@ pub fn validate(form: &FormDef, pairs: &[(String, String)]) -> Result<Submission
     let mut out = Submission::default();
     for field in &form.fields {
         let raw = by_name.remove(field.name.as_str()).unwrap_or_default();
-        if !field.asked(pairs) {
+        if !asked(field, &out.values) {
             // Not asked for with the answers given (see `required_if`): whatever was sent for it
             // is dropped, neither checked nor stored.
             continue;
@@ -148,6 +148,19 @@ pub fn validate(form: &FormDef, pairs: &[(String, String)]) -> Result<Submission
         Ok(out)
     } else {
         Err(Refusal::Invalid(errors))
+    }
+}
+
+/// Whether `field` is asked for, given the valid answers to the fields above it: always, unless it
+/// has a `required_if` whose field (always above it) was not given one of its answers.
+fn asked(field: &Field, above: &BTreeMap<String, Value>) -> bool {
+    let Some(cond) = &field.required_if else {
+        return true;
+    };
+    match above.get(&cond.field) {
+        Some(Value::One(v)) => cond.any_of.contains(v),
+        Some(Value::Many(vs)) => vs.iter().any(|v| cond.any_of.contains(v)),
+        None => false,
     }
 }
 
@@ -433,6 +446,7 @@ fields:
         let mut pairs = good();
         pairs.push(("services".into(), "b".into()));
         pairs.push(("services".into(), "a".into()));
+        pairs.push(("service_b_when".into(), "2025-10-20".into()));
         let s = validate(&form(), &pairs).unwrap();
         assert_eq!(
             s.values["services"],
@@ -523,6 +537,11 @@ fields:
         // "other" is named too; "training" is not, so there it is neither required nor checked.
         assert_eq!(errors(&with("category", "other"))[0].0, "sponsor_id");
         assert!(validate(&form(), &good()).is_ok());
+        // An answer that is not one of the options asks for nothing more than to be put right.
+        assert_eq!(
+            errors(&with("category", "Community")),
+            one("category", "اختر الفئة من الخيارات المعروضة")
+        );
     }
 
     #[test]
