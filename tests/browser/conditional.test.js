@@ -56,7 +56,7 @@ function stateOf(page, name) {
       described,
       focused: document.activeElement?.name ?? null,
       focusedValue: document.activeElement?.value ?? null,
-      announced: document.querySelector('[aria-live]')?.textContent ?? '',
+      announced: document.querySelector('[data-condition-status]')?.textContent ?? '',
       grouped: !!group,
     };
   }, name);
