@@ -145,7 +145,7 @@ async fn validation_errors_give_the_definitions_arabic_messages() {
     let svc = start().await;
     let content = content();
     let form = trackable(&content);
-    let contact = form.contact_field().unwrap();
+    let contact = form.contact_fields().next().unwrap();
     let required = form
         .fields
         .iter()
@@ -436,7 +436,8 @@ async fn follow_up_by_the_phone_or_the_email_given_through_the_html_forms() {
         a.1 = " Sara.Ali@Example.ORG ".to_string();
     }
     let code = submit_html(&svc, &form.id, &answers).await;
-    let item = &svc.submissions().await[0];
+    let items = svc.submissions().await;
+    let item = &items[0];
     let stored: Vec<_> = item["contacts"]
         .as_l()
         .unwrap()
