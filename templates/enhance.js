@@ -4,6 +4,9 @@
 // - moves focus to the error summary when the page shows one;
 // - on the policy, shows the print button and puts the day of printing on the printed copy
 //   (without script, the copy carries the date the site was built, labelled as such).
+// - shows a field that is required only for some answers of another (data-required-if, see
+//   form_body.html) when one of them is chosen, marked aria-required, and hides it otherwise with
+//   its controls disabled, so nothing is sent for it; a polite live region says what appeared.
 (function () {
   "use strict";
   function key() {
@@ -21,6 +24,60 @@
       }
       form.dataset.sending = "true";
       window.setTimeout(function () { form.dataset.sending = "false"; }, 8000);
+    });
+  });
+  document.querySelectorAll("form").forEach(function (form) {
+    var groups = Array.prototype.slice.call(form.querySelectorAll("[data-required-if]"));
+    if (!groups.length) return;
+    var live = document.createElement("div");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("data-condition-status", "");
+    form.appendChild(live);
+    function answers(group) {
+      try {
+        return JSON.parse(group.getAttribute("data-required-if-any")) || [];
+      } catch (e) {
+        return [];
+      }
+    }
+    function controls(name) {
+      return Array.prototype.slice.call(form.querySelectorAll('[name="' + name + '"]'));
+    }
+    function update(announce) {
+      var said = [];
+      groups.forEach(function (group) {
+        var wanted = answers(group);
+        var triggers = controls(group.getAttribute("data-required-if"));
+        var show = triggers.some(function (c) {
+          var chosen = c.type === "radio" || c.type === "checkbox" ? c.checked : c.value !== "";
+          return chosen && wanted.indexOf(c.value) >= 0;
+        });
+        var state = show ? "shown" : "hidden";
+        if (group.getAttribute("data-condition") === state) return;
+        var first = !group.hasAttribute("data-condition");
+        group.setAttribute("data-condition", state);
+        if (!show && group.contains(document.activeElement)) {
+          var back = triggers.filter(function (c) { return c.checked; })[0] || triggers[0];
+          if (back) back.focus();
+        }
+        group.hidden = !show;
+        group.querySelectorAll("input, textarea, select").forEach(function (c) {
+          c.disabled = !show;
+          if (c.type === "radio" || c.type === "checkbox") return;
+          if (show) c.setAttribute("aria-required", "true");
+          else c.removeAttribute("aria-required");
+        });
+        var label = group.querySelector(".field__label");
+        var name = label ? label.textContent.trim() : "";
+        if (!first) said.push(show ? "ظهر حقل «" + name + "»، وهو مطلوب لاختيارك" : "أُخفي حقل «" + name + "»، فهو غير مطلوب لاختيارك");
+      });
+      if (announce && said.length) live.textContent = said.join(". ");
+    }
+    update(false);
+    form.addEventListener("change", function (event) {
+      var name = event.target && event.target.name;
+      if (groups.some(function (g) { return g.getAttribute("data-required-if") === name; })) update(true);
     });
   });
   var summary = document.querySelector("[data-error-summary]");

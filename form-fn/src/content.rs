@@ -93,7 +93,7 @@ mod tests {
         for (id, form) in &c.forms {
             assert_eq!(&form.id, id);
             if form.trackable {
-                assert!(form.contact_field().is_some(), "{id}");
+                assert!(form.contact_fields().next().is_some(), "{id}");
             }
         }
     }

@@ -54,8 +54,9 @@ pub enum Saved {
 pub struct NewSubmission<'a> {
     pub form: &'a FormDef,
     pub answers: &'a Submission,
-    /// The contact value in the form compared on follow-up (`forms::normalise::contact`).
-    pub contact: Option<String>,
+    /// Each contact given (phone, e-mail), in the form compared on follow-up
+    /// ([`forms::Submission::contacts`]).
+    pub contacts: Vec<String>,
     pub received_at: String,
     pub expected_by: Option<String>,
     /// The idempotency key (hex) and how long it holds.
@@ -84,8 +85,9 @@ pub struct Record {
     pub message: Option<String>,
     pub history: Vec<Change>,
     pub values: BTreeMap<String, Value>,
+    /// Each contact given with the request, normalised: any of them opens the follow-up.
     #[serde(skip)]
-    pub contact: Option<String>,
+    pub contacts: Vec<String>,
     #[serde(skip)]
     pub expires_at: u64,
 }
@@ -144,6 +146,23 @@ pub fn history_entry(c: &Change) -> AttributeValue {
     change_attr(c)
 }
 
+/// The attribute holding a submission's normalised contacts (a list of strings).
+pub const CONTACTS: &str = "contacts";
+/// The attribute that held the one contact of submissions stored before `contacts` (a string).
+const LEGACY_CONTACT: &str = "contact";
+
+/// A submission item's normalised contacts: its `contacts`, or the one `contact` of an item
+/// stored before there could be several.
+fn contacts_of(item: &Item) -> Vec<String> {
+    let mut out: Vec<String> = item
+        .get(CONTACTS)
+        .and_then(|v| v.as_l().ok())
+        .map(|l| l.iter().filter_map(|x| x.as_s().ok().cloned()).collect())
+        .unwrap_or_default();
+    out.extend(get_s(item, LEGACY_CONTACT));
+    out
+}
+
 impl Record {
     /// Reads a submission item; `None` when it is not one.
     pub fn from_item(item: &Item) -> Option<Record> {
@@ -192,7 +211,7 @@ impl Record {
             message: get_s(item, "message"),
             history,
             values,
-            contact: get_s(item, "contact"),
+            contacts: contacts_of(item),
             expires_at: get_n(item, TTL).unwrap_or(u64::MAX),
         })
     }
@@ -320,8 +339,11 @@ impl Store {
                         .collect(),
                 ),
             );
-            if let Some(c) = &new.contact {
-                item.insert("contact".to_string(), s(c.clone()));
+            if !new.contacts.is_empty() {
+                item.insert(
+                    CONTACTS.to_string(),
+                    AttributeValue::L(new.contacts.iter().map(|c| s(c.clone())).collect()),
+                );
             }
             item.insert(
                 "history".to_string(),

@@ -217,11 +217,10 @@ async fn handle(
         Ok(None) => {}
         Err(err) => return unavailable(err),
     }
-    let contact = answers.contact(form).and_then(forms::normalise::contact);
     let new = NewSubmission {
         form,
         answers: &answers,
-        contact,
+        contacts: answers.contacts(form),
         received_at: now_rfc3339(),
         expected_by: expected_by(form),
         idempotency,

@@ -7,7 +7,7 @@
 //!
 //! | item | `pk` | `sk` | other attributes |
 //! | --- | --- | --- | --- |
-//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contact` (the follow-up phone in E.164 or e-mail in lower case), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `gsi1pk`, `gsi1sk`, `expires_at` |
+//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contacts` (list: each contact field's value given with it, normalised by `forms::normalise::contact` — phone in E.164, e-mail trimmed and in lower case — any of which opens the follow-up; items stored before it have one string `contact` instead, read the same way), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `gsi1pk`, `gsi1sk`, `expires_at` |
 //! | idempotency key | `IDEM#{sha-256 hex}` | `IDEM` | `code`, `received_at`, `expected_by`, `expires_at` (end of the window in which a repeat gets the same code) |
 //! | failed follow-up counter | `TRY#{ip or code}#{sha-256 hex}#{window start}` | `TRY` | `count`, `expires_at` |
 //!

@@ -1,7 +1,8 @@
-//! `POST /api/track`: a request's standing, for the one who holds its tracking code and the phone
-//! number or e-mail given with it. A wrong code and a wrong contact get the same answer, and
-//! failures are counted per client address and per code in the table (so the count holds across
-//! Lambda instances): past the limit, the answer is `429` until the window ends.
+//! `POST /api/track`: a request's standing, for the one who holds its tracking code and a phone
+//! number or e-mail given with it (any of its form's contact fields). A wrong code and a wrong
+//! contact get the same answer, and failures are counted per client address and per code in the
+//! table (so the count holds across Lambda instances): past the limit, the answer is `429` until
+//! the window ends.
 
 use std::sync::Arc;
 
@@ -34,6 +35,14 @@ fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// Whether `given` (normalised) is one of the contacts stored with a request. Every stored one is
+/// compared, in the same time wherever they differ.
+fn contact_matches(stored: &[String], given: &str) -> bool {
+    stored
+        .iter()
+        .fold(false, |found, c| found | (same(c, given) & !c.is_empty()))
 }
 
 /// What the follow-up shows of a record.
@@ -208,16 +217,29 @@ async fn lookup(
         return Ok(Lookup::Throttled { retry_after });
     }
     let record = app.store.find(code).await?;
-    let matches = record.as_ref().is_some_and(|r| {
-        // Always compare, so that a wrong code and a wrong contact take the same path.
-        let stored = r.contact.as_deref().unwrap_or("");
-        same(stored, contact) && !stored.is_empty()
-    });
+    let matches = record
+        .as_ref()
+        .is_some_and(|r| contact_matches(&r.contacts, contact));
     match record {
         Some(r) if matches => Ok(Lookup::Found(Box::new(r))),
         _ => {
             app.store.count_failure(&scopes).await?;
             Ok(Lookup::NotFound)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_stored_contact_opens_the_follow_up() {
+        let stored = ["+966501234567".to_string(), "sara@example.org".to_string()];
+        assert!(contact_matches(&stored, "+966501234567"));
+        assert!(contact_matches(&stored, "sara@example.org"));
+        assert!(!contact_matches(&stored, "sara@example.com"));
+        assert!(!contact_matches(&[String::new()], ""));
+        assert!(!contact_matches(&[], "+966501234567"));
     }
 }

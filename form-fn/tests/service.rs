@@ -216,7 +216,7 @@ async fn validation_errors_give_the_definitions_arabic_messages() {
     let svc = start().await;
     let content = content();
     let form = trackable(&content);
-    let contact = form.contact_field().unwrap();
+    let contact = form.contact_fields().next().unwrap();
     let required = form
         .fields
         .iter()
@@ -470,6 +470,168 @@ async fn follow_up_needs_the_right_contact_and_slows_guessing() {
     assert!(wait > 0 && wait <= form_fn::store::TRY_WINDOW.as_secs());
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["message"], form_fn::answer::MSG_THROTTLED);
+}
+
+/// Sends `answers` to a form as a browser without script does and reads the tracking code from the
+/// confirmation page.
+async fn submit_html(svc: &Service, form: &str, answers: &[(String, String)]) -> String {
+    let (status, html) = post_form(svc, &format!("/api/forms/{form}"), form_body(answers)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    regex_code(&html).expect("the confirmation page shows the code")
+}
+
+/// Follows a request up through the HTML form, as a browser without script does.
+async fn track_html(svc: &Service, code: &str, contact: &str) -> (StatusCode, String) {
+    post_form(
+        svc,
+        "/api/track",
+        form_body(&[
+            ("code".into(), code.into()),
+            ("contact".into(), contact.into()),
+        ]),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn follow_up_by_the_phone_or_the_email_given_through_the_html_forms() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let email = form
+        .contact_fields()
+        .find(|f| f.kind == forms::FieldType::Email)
+        .expect("the trackable form takes an e-mail to follow up with");
+    let mut answers = good_answers(&form);
+    for a in answers.iter_mut().filter(|(k, _)| *k == email.name) {
+        a.1 = " Sara.Ali@Example.ORG ".to_string();
+    }
+    let code = submit_html(&svc, &form.id, &answers).await;
+    let items = svc.submissions().await;
+    let item = &items[0];
+    let stored: Vec<_> = item["contacts"]
+        .as_l()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_s().unwrap().as_str())
+        .collect();
+    assert_eq!(
+        stored,
+        [PHONE, "sara.ali@example.org"],
+        "each contact kept normalised"
+    );
+
+    for (contact, why) in [
+        (PHONE_TYPED, "the phone in Arabic-Indic digits"),
+        ("+966 50 123 4567", "the phone written another way"),
+        ("sara.ali@example.org", "the e-mail in lower case"),
+        (
+            "  SARA.ALI@EXAMPLE.ORG  ",
+            "the e-mail in upper case, with spaces",
+        ),
+    ] {
+        let (status, html) = track_html(&svc, &code, contact).await;
+        assert_eq!(status, StatusCode::OK, "{why}: {html}");
+        assert!(html.contains("تم الاستلام"), "{why}: the status is shown");
+        assert!(
+            html.contains(&code),
+            "{why}: the request is named by its code"
+        );
+    }
+    for (contact, why) in [
+        ("sara.ali@example.com", "another e-mail"),
+        ("0599999999", "another phone"),
+    ] {
+        let (status, html) = track_html(&svc, &code, contact).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{why}");
+        assert!(
+            !html.contains("تم الاستلام"),
+            "{why}: nothing of the request is shown"
+        );
+    }
+
+    // A request sent without an e-mail is followed up by its phone only.
+    let no_email: Vec<_> = good_answers(&form)
+        .into_iter()
+        .filter(|(k, _)| *k != email.name)
+        .collect();
+    let code = submit_html(&svc, &form.id, &no_email).await;
+    assert_eq!(track_html(&svc, &code, PHONE_TYPED).await.0, StatusCode::OK);
+    assert_eq!(
+        track_html(&svc, &code, "sara.ali@example.org").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_conditional_field_is_required_and_kept_only_for_the_answers_it_names() {
+    let svc = start().await;
+    let content = content();
+    let mut checked = 0;
+    for form in content.forms.values() {
+        for field in form.fields.iter().filter(|f| f.required_if.is_some()) {
+            let cond = field.required_if.as_ref().unwrap();
+            let other = form.field(&cond.field).unwrap();
+            let path = format!("/api/forms/{}", form.id);
+            for option in &other.options {
+                let answers = |with_field: bool| -> Vec<(String, String)> {
+                    good_answers(form)
+                        .into_iter()
+                        .filter(|(k, _)| *k != other.name && (with_field || *k != field.name))
+                        .chain([(other.name.clone(), option.value.clone())])
+                        .collect()
+                };
+                let asked = cond.any_of.contains(&option.value);
+                let before = svc.submissions().await.len();
+                let (status, html) = post_form(&svc, &path, form_body(&answers(false))).await;
+                if asked {
+                    assert_eq!(
+                        status,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "{}: {}",
+                        option.value,
+                        field.name
+                    );
+                    assert!(
+                        html.contains(&forms::render::escape_html(&field.msg_required())),
+                        "{}: the message says {} is needed",
+                        option.value,
+                        field.name
+                    );
+                    assert_eq!(svc.submissions().await.len(), before, "nothing stored");
+                } else {
+                    assert_eq!(
+                        status,
+                        StatusCode::OK,
+                        "{}: not asked, not needed",
+                        option.value
+                    );
+                }
+                // Sent with the field filled in: kept only where it is asked for.
+                let (status, body) = post_json(&svc, &path, &json_body(form, &answers(true))).await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                checked += 1;
+                let Some(code) = body["code"].as_str().and_then(forms::normalise::code) else {
+                    continue; // a form that is not followed up: its record has no code to find
+                };
+                let item = svc
+                    .submissions()
+                    .await
+                    .into_iter()
+                    .find(|i| s(i, "pk") == format!("SUB#{code}"))
+                    .expect("the record is stored");
+                let values = item["values"].as_m().unwrap();
+                assert_eq!(
+                    values.contains_key(&field.name),
+                    asked,
+                    "{}: {} is stored only when asked for",
+                    option.value,
+                    field.name
+                );
+            }
+        }
+    }
+    assert!(checked > 0, "the content has a conditional field");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::response::Response;
-use crate::source::{SourceError, locate_key};
+use crate::source::{SourceError, locate_in, locate_key};
 
 /// What kind of value a field holds; decides the HTML input and the validation rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -107,6 +107,35 @@ pub struct Messages {
     pub invalid: Option<String>,
 }
 
+/// When a field is asked for: only when an earlier choice field of the form has one of the given
+/// answers (`required_if: { field: category, any_of: [community] }`). The field is then required;
+/// otherwise it is not asked for, and a value sent for it anyway is dropped, never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The name of an earlier choice field of the same form.
+    pub field: String,
+    /// The option values of that field for which this field is required.
+    pub any_of: Vec<String>,
+}
+
+impl Condition {
+    /// What the form says beside the field, without script: "مطلوب إذا اخترت «أ» أو «ب» في «الفئة»",
+    /// where `other` is the field the condition names.
+    pub fn describe(&self, other: &Field) -> String {
+        let answers: Vec<String> = self
+            .any_of
+            .iter()
+            .map(|v| format!("«{}»", other.option_label(v).unwrap_or(v)))
+            .collect();
+        format!(
+            "مطلوب إذا اخترت {} في «{}»",
+            answers.join(" أو "),
+            other.label
+        )
+    }
+}
+
 /// One field of a form.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -120,6 +149,9 @@ pub struct Field {
     pub kind: FieldType,
     #[serde(default)]
     pub required: bool,
+    /// Required only for some answers of an earlier choice field, and asked for only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_if: Option<Condition>,
     #[serde(default)]
     pub min_length: Option<usize>,
     #[serde(default)]
@@ -130,7 +162,8 @@ pub struct Field {
     pub multiple: bool,
     #[serde(default)]
     pub scale: Option<u8>,
-    /// Marks the phone or e-mail asked for again when the sender follows the request up.
+    /// Marks a phone or e-mail with which the sender can follow the request up; a form may have
+    /// several (the phone, and the e-mail when given).
     #[serde(default)]
     pub contact: bool,
     /// Marks the required check box by which the sender agrees to the use of their data; the
@@ -306,7 +339,8 @@ impl FormDef {
         }
         let mut seen = std::collections::HashSet::new();
         let mut contacts = 0;
-        for f in &def.fields {
+        let mut errors_cond = Vec::new();
+        for (index, f) in def.fields.iter().enumerate() {
             let at = Some(format!("name: {}", f.name));
             let at = at.as_deref();
             if !is_identifier(&f.name) || f.name.contains('-') {
@@ -376,6 +410,77 @@ impl FormDef {
                     );
                 }
             }
+            if let Some(cond) = &f.required_if {
+                let earlier = &def.fields[..index];
+                let mut at_cond = |needle: &str, msg: String| {
+                    let (l, c) = locate_in(text, "required_if", at, needle);
+                    errors_cond.push(SourceError::new(file, l, c, msg));
+                };
+                if f.required {
+                    at_cond(
+                        "required_if",
+                        format!(
+                            "field {:?} has both `required: true` and `required_if`: keep one",
+                            f.name
+                        ),
+                    );
+                }
+                let choices: Vec<&str> = earlier
+                    .iter()
+                    .filter(|e| e.kind == FieldType::Choice)
+                    .map(|e| e.name.as_str())
+                    .collect();
+                let choices = if choices.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    choices.join(", ")
+                };
+                match earlier.iter().find(|e| e.name == cond.field) {
+                    None => at_cond(
+                        &cond.field,
+                        format!(
+                            "`required_if` names {:?}, which is not a field above {:?}; expected one of the choice fields above it: {}",
+                            cond.field, f.name, choices
+                        ),
+                    ),
+                    Some(other) if other.kind != FieldType::Choice => at_cond(
+                        &cond.field,
+                        format!(
+                            "`required_if` must name a choice field; {:?} is not one (expected one of: {})",
+                            cond.field, choices
+                        ),
+                    ),
+                    Some(other) if other.required_if.is_some() => at_cond(
+                        &cond.field,
+                        format!(
+                            "`required_if` names {:?}, which has a `required_if` of its own; name a field that is always asked for",
+                            cond.field
+                        ),
+                    ),
+                    Some(other) => {
+                        if cond.any_of.is_empty() {
+                            at_cond(
+                                "any_of",
+                                "`any_of` needs at least one option value".to_string(),
+                            );
+                        }
+                        for v in &cond.any_of {
+                            if other.option_label(v).is_none() {
+                                let values: Vec<&str> =
+                                    other.options.iter().map(|o| o.value.as_str()).collect();
+                                at_cond(
+                                    v,
+                                    format!(
+                                        "{v:?} is not an option of {:?}; expected one of: {}",
+                                        cond.field,
+                                        values.join(", ")
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
             if let (Some(min), Some(max)) = (f.min_length, f.max_length)
                 && min > max
             {
@@ -415,9 +520,11 @@ impl FormDef {
                 "response days must be 1 or more".to_string(),
             );
         }
-        if def.trackable && contacts != 1 {
-            err("trackable", None, "a trackable form needs exactly one phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
+        if def.trackable && contacts == 0 {
+            err("trackable", None, "a trackable form needs a phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
         }
+        errors.extend(errors_cond);
+        errors.sort_by_key(|e| (e.line, e.column));
         if errors.is_empty() {
             Ok(def)
         } else {
@@ -440,9 +547,9 @@ impl FormDef {
         self.fields.iter().find(|f| f.consent)
     }
 
-    /// The field asked for again on follow-up.
-    pub fn contact_field(&self) -> Option<&Field> {
-        self.fields.iter().find(|f| f.contact)
+    /// The fields with which the sender can follow the request up (`contact: true`).
+    pub fn contact_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.contact)
     }
 
     /// The follow-up form: the tracking code and the phone number or e-mail given with the request.
@@ -454,6 +561,7 @@ impl FormDef {
             hint: Some(hint.to_string()),
             kind,
             required: true,
+            required_if: None,
             min_length: None,
             max_length: None,
             options: Vec::new(),
@@ -522,7 +630,8 @@ fields:
     fn parses_a_good_definition() {
         let f = FormDef::from_yaml("request", "forms/request.yaml", GOOD).unwrap();
         assert_eq!(f.id, "request");
-        assert_eq!(f.contact_field().unwrap().name, "phone");
+        let contacts: Vec<_> = f.contact_fields().map(|c| c.name.as_str()).collect();
+        assert_eq!(contacts, ["phone"]);
         assert_eq!(f.field("kind").unwrap().option_label("a"), Some("أ"));
         assert_eq!(
             f.field("phone").unwrap().msg_invalid(),
@@ -556,6 +665,115 @@ fields:
                 .any(|e| e.line == 2 && e.message.contains("contact: true")),
             "{lines:?}"
         );
+    }
+
+    fn with_id(condition: &str) -> String {
+        format!(
+            "{GOOD}  - name: national_id\n    label: رقم الهوية\n    type: national_id\n{condition}"
+        )
+    }
+
+    #[test]
+    fn a_condition_is_read_in_flow_or_block_style() {
+        for condition in [
+            "    required_if: { field: kind, any_of: [a] }\n",
+            "    required_if:\n      field: kind\n      any_of:\n        - a\n",
+        ] {
+            let f = FormDef::from_yaml("request", "forms/request.yaml", &with_id(condition))
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            let id = f.field("national_id").unwrap();
+            let cond = id.required_if.as_ref().unwrap();
+            assert_eq!(
+                (cond.field.as_str(), cond.any_of.as_slice()),
+                ("kind", &["a".to_string()][..])
+            );
+            assert!(!id.required);
+            assert_eq!(
+                cond.describe(f.field("kind").unwrap()),
+                "مطلوب إذا اخترت «أ» في «النوع»"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrong_condition_is_reported_where_it_is_written() {
+        let cases = [
+            // (condition, line, column, words of the message)
+            (
+                "    required_if: { field: kinds, any_of: [a] }\n",
+                17,
+                27,
+                "not a field above",
+            ),
+            (
+                "    required_if: { field: kind, any_of: [b] }\n",
+                17,
+                42,
+                "\"b\" is not an option of \"kind\"; expected one of: a",
+            ),
+            (
+                "    required_if: { field: phone, any_of: [a] }\n",
+                17,
+                27,
+                "must name a choice field",
+            ),
+            (
+                "    required_if: { field: kind, any_of: [] }\n",
+                17,
+                33,
+                "at least one option",
+            ),
+            (
+                "    required: true\n    required_if: { field: kind, any_of: [a] }\n",
+                18,
+                5,
+                "keep one",
+            ),
+            (
+                "    required_if:\n      field: kind\n      any_of: [a, c]\n",
+                19,
+                19,
+                "\"c\" is not an option",
+            ),
+        ];
+        for (condition, line, column, words) in cases {
+            let errs = FormDef::from_yaml("request", "forms/request.yaml", &with_id(condition))
+                .unwrap_err();
+            assert_eq!(errs.len(), 1, "{condition}: {errs:?}");
+            assert_eq!(
+                (errs[0].line, errs[0].column),
+                (line, column),
+                "{}",
+                errs[0]
+            );
+            assert!(errs[0].message.contains(words), "{}", errs[0]);
+        }
+        // A field below the one that names it, and an unknown key inside the condition.
+        let below = GOOD.replace(
+            "    contact: true\n",
+            "    contact: true\n    required_if: { field: kind, any_of: [a] }\n",
+        );
+        let errs = FormDef::from_yaml("request", "forms/request.yaml", &below).unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.line == 9
+                && e.message
+                    .contains("expected one of the choice fields above it: (none)")),
+            "{errs:?}"
+        );
+        let typo = with_id("    required_if: { field: kind, one_of: [a] }\n");
+        let errs = FormDef::from_yaml("request", "forms/request.yaml", &typo).unwrap_err();
+        assert_eq!(errs[0].line, 17, "{}", errs[0]);
+        assert!(errs[0].message.contains("one_of"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn a_form_may_have_several_contacts() {
+        let text = format!(
+            "{GOOD}  - name: email\n    label: البريد\n    type: email\n    contact: true\n"
+        );
+        let f = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap();
+        let names: Vec<_> = f.contact_fields().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["phone", "email"]);
     }
 
     #[test]

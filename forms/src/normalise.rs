@@ -157,10 +157,12 @@ pub fn display_code(code: &str) -> String {
         .join("-")
 }
 
-/// The phone number or e-mail address that identifies a sender on follow-up, in the one form that
-/// is compared: E.164, or the whole address in lower case (people rarely type its case the same way
-/// twice). The service keeps this form of the request's contact field with the request.
+/// The phone number or e-mail address that identifies a sender, in the one form that is compared:
+/// E.164, or the whole address, trimmed, in lower case (people rarely type its case the same way
+/// twice). The service keeps this form of each contact field given with a request, compares the
+/// follow-up's contact in it, and staff look a person's records up by it.
 pub fn contact(text: &str) -> Option<String> {
+    let text = text.trim();
     phone(text).or_else(|| email(text).map(|e| e.to_lowercase()))
 }
 
@@ -301,6 +303,10 @@ mod tests {
         assert_eq!(contact("٠٥٠ ١٢٣ ٤٥٦٧").as_deref(), Some("+966501234567"));
         assert_eq!(
             contact("Sara@Example.org").as_deref(),
+            Some("sara@example.org")
+        );
+        assert_eq!(
+            contact("  SARA@example.ORG\t").as_deref(),
             Some("sara@example.org")
         );
         assert_eq!(contact("لا أعرف"), None);

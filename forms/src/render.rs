@@ -10,7 +10,9 @@
 //! - `markdown`: Markdown to HTML; raw HTML in the source is shown as text, never run;
 //! - `control`: a form field (as serialised from [`crate::Field`]) to the attributes of its HTML
 //!   control, from the field type's own rules: `{type, inputmode, autocomplete, dir, maxlength,
-//!   minlength, kind}` where `kind` is `input`, `textarea`, `choice` or `rating`.
+//!   minlength, kind, multiple, condition}` where `kind` is `input`, `textarea`, `choice` or
+//!   `rating`, and `condition` (with `form=form`, for a field with `required_if`) is
+//!   `{field, values, text}`.
 
 use std::collections::HashMap;
 
@@ -340,14 +342,35 @@ fn date_filter(v: &Value, c: Calendar, d: Digits) -> tera::Result<Value> {
         })
 }
 
-fn control_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let field: Field = serde_json::from_value(v.clone())
-        .map_err(|e| tera::Error::msg(format!("control: expected a form field, got {v}: {e}")))?;
-    Ok(control(&field))
+fn control_filter(v: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let as_field = |v: &Value| -> tera::Result<Field> {
+        serde_json::from_value(v.clone())
+            .map_err(|e| tera::Error::msg(format!("control: expected a form field, got {v}: {e}")))
+    };
+    let field = as_field(v)?;
+    // The field a `required_if` names, from the form given as `form=`.
+    let other = match (&field.required_if, args.get("form")) {
+        (Some(cond), Some(form)) => form["fields"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["name"] == cond.field.as_str()))
+            .map(as_field)
+            .transpose()?,
+        _ => None,
+    };
+    Ok(control(&field, other.as_ref()))
 }
 
-/// The attributes of a field's HTML control (see the `control` filter).
-pub fn control(field: &Field) -> Value {
+/// The attributes of a field's HTML control (see the `control` filter); `other` is the field its
+/// `required_if` names, if any, which gives `condition`: `{field, values, text}` (the other
+/// field's name, the answers that make this one required, and "مطلوب إذا …" for the page).
+pub fn control(field: &Field, other: Option<&Field>) -> Value {
+    let condition = field.required_if.as_ref().zip(other).map(|(c, other)| {
+        serde_json::json!({
+            "field": c.field,
+            "values": c.any_of,
+            "text": c.describe(other),
+        })
+    });
     let kind = match field.kind {
         FieldType::Textarea => "textarea",
         FieldType::Choice => "choice",
@@ -363,6 +386,7 @@ pub fn control(field: &Field) -> Value {
         "maxlength": field.max_len(),
         "minlength": field.min_length,
         "multiple": field.kind == FieldType::Choice && field.multiple,
+        "condition": condition,
     })
 }
 

@@ -111,9 +111,66 @@ pub fn locate_key_value(text: &str, key: &str) -> (usize, usize) {
     (l, c + key.chars().count() + 1 + skipped)
 }
 
+/// The 1-based line and column of `needle`, written as a whole word inside the value of `key:` (on
+/// its line or the more indented lines below it), for errors about one item of a value such as
+/// `required_if: { field: category, any_of: [community] }`. Falls back to the key's place.
+pub fn locate_in(text: &str, key: &str, after: Option<&str>, needle: &str) -> (usize, usize) {
+    let (line, column) = locate_key(text, key, after);
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(first) = lines.get(line - 1) else {
+        return (line, column);
+    };
+    let key_indent = indent(first);
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    for (i, l) in lines.iter().enumerate().skip(line - 1) {
+        if i >= line && (l.trim().is_empty() || indent(l) <= key_indent) {
+            break;
+        }
+        let from = if i == line - 1 {
+            l.find(&format!("{key}:")).map_or(0, |k| k + key.len() + 1)
+        } else {
+            0
+        };
+        let mut start = from;
+        while let Some(pos) = l[start..].find(needle) {
+            let at = start + pos;
+            let end = at + needle.len();
+            let before = l[..at].chars().next_back().is_none_or(|c| !is_word(c));
+            let after = l[end..].chars().next().is_none_or(|c| !is_word(c));
+            if before && after {
+                return (i + 1, l[..at].chars().count() + 1);
+            }
+            start = end;
+        }
+    }
+    (line, column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locates_an_item_inside_a_flow_or_block_value() {
+        let text = "fields:\n  - name: id\n    required_if: { field: cat, any_of: [x, cats] }\n  - name: b\n    required_if:\n      field: cat\n      any_of: [cats]\n";
+        assert_eq!(
+            locate_in(text, "required_if", Some("name: id"), "cats"),
+            (3, 44)
+        );
+        assert_eq!(
+            locate_in(text, "required_if", Some("name: id"), "cat"),
+            (3, 27)
+        );
+        assert_eq!(
+            locate_in(text, "required_if", Some("name: b"), "cats"),
+            (7, 16)
+        );
+        assert_eq!(
+            locate_in(text, "required_if", Some("name: b"), "nowhere"),
+            (5, 5)
+        );
+    }
 
     #[test]
     fn locates_a_key_inside_a_list_item() {

@@ -48,12 +48,20 @@ pub struct Submission {
 }
 
 impl Submission {
-    /// The value of the form's contact field (the phone number or e-mail asked for on follow-up).
-    pub fn contact(&self, form: &FormDef) -> Option<&str> {
-        match self.values.get(&form.contact_field()?.name)? {
-            Value::One(v) => Some(v),
-            Value::Many(_) => None,
+    /// The values of the form's contact fields (each phone number or e-mail with which the sender
+    /// can follow the request up), each in the form compared on follow-up
+    /// ([`normalise::contact`]), in the form's order, each once.
+    pub fn contacts(&self, form: &FormDef) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for field in form.contact_fields() {
+            if let Some(Value::One(v)) = self.values.get(&field.name)
+                && let Some(c) = normalise::contact(v)
+                && !out.contains(&c)
+            {
+                out.push(c);
+            }
         }
+        out
     }
 }
 
@@ -110,7 +118,13 @@ pub fn validate(form: &FormDef, pairs: &[(String, String)]) -> Result<Submission
     let mut out = Submission::default();
     for field in &form.fields {
         let raw = by_name.remove(field.name.as_str()).unwrap_or_default();
-        match check_field(field, &raw) {
+        if !asked(field, &out.values) {
+            // Not asked for with the answers given (see `required_if`): whatever was sent for it
+            // is dropped, neither checked nor stored.
+            continue;
+        }
+        let required = field.required || field.required_if.is_some();
+        match check_field(field, required, &raw) {
             Ok(Some(value)) => {
                 out.values.insert(field.name.clone(), value);
             }
@@ -137,6 +151,19 @@ pub fn validate(form: &FormDef, pairs: &[(String, String)]) -> Result<Submission
     }
 }
 
+/// Whether `field` is asked for, given the valid answers to the fields above it: always, unless it
+/// has a `required_if` whose field (always above it) was not given one of its answers.
+fn asked(field: &Field, above: &BTreeMap<String, Value>) -> bool {
+    let Some(cond) = &field.required_if else {
+        return true;
+    };
+    match above.get(&cond.field) {
+        Some(Value::One(v)) => cond.any_of.contains(v),
+        Some(Value::Many(vs)) => vs.iter().any(|v| cond.any_of.contains(v)),
+        None => false,
+    }
+}
+
 /// Whether a posted name looks like a field name (so it is safe to echo back as a key).
 fn is_field_name(name: &str) -> bool {
     !name.is_empty()
@@ -147,7 +174,7 @@ fn is_field_name(name: &str) -> bool {
 }
 
 /// One field: `Ok(None)` when an optional field is left empty.
-fn check_field(field: &Field, raw: &[&str]) -> Result<Option<Value>, String> {
+fn check_field(field: &Field, required: bool, raw: &[&str]) -> Result<Option<Value>, String> {
     let multiline = field.kind == FieldType::Textarea;
     let mut values = Vec::with_capacity(raw.len());
     for r in raw {
@@ -157,7 +184,7 @@ fn check_field(field: &Field, raw: &[&str]) -> Result<Option<Value>, String> {
         }
     }
     if values.is_empty() {
-        return if field.required {
+        return if required {
             Err(field.msg_required())
         } else {
             Ok(None)
@@ -255,6 +282,7 @@ fields:
     required: true
     options:
       - { value: training, label: التدريب }
+      - { value: community, label: البرامج المجتمعية }
       - { value: other, label: أخرى }
   - name: services
     label: الخدمات
@@ -263,6 +291,16 @@ fields:
     options:
       - { value: a, label: أ }
       - { value: b, label: ب }
+  - name: sponsor_id
+    label: رقم هوية المعيل
+    type: national_id
+    required_if: { field: category, any_of: [community, other] }
+  - name: service_b_when
+    label: موعد الخدمة ب
+    type: date
+    required_if:
+      field: services
+      any_of: [b]
   - name: overall
     label: الرضا العام
     type: rating
@@ -323,7 +361,7 @@ fields:
         assert_eq!(v("phone"), Some(Value::One("+966501234567".into())));
         assert_eq!(v("details"), Some(Value::One("سطر أول\nسطر ثانٍ".into())));
         assert_eq!(v("email"), None, "an optional field left empty is absent");
-        assert_eq!(s.contact(&form()), Some("+966501234567"));
+        assert_eq!(s.contacts(&form()), ["+966501234567"]);
     }
 
     #[test]
@@ -408,6 +446,7 @@ fields:
         let mut pairs = good();
         pairs.push(("services".into(), "b".into()));
         pairs.push(("services".into(), "a".into()));
+        pairs.push(("service_b_when".into(), "2025-10-20".into()));
         let s = validate(&form(), &pairs).unwrap();
         assert_eq!(
             s.values["services"],
@@ -473,6 +512,73 @@ fields:
         let errs = errors(&[("phone".into(), "x".into())]);
         let fields: Vec<_> = errs.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(fields, ["full_name", "national_id", "phone", "category"]);
+    }
+
+    #[test]
+    fn a_conditional_field_is_required_only_for_the_answers_it_names() {
+        let community = with("category", "community");
+        assert_eq!(
+            errors(&community),
+            one("sponsor_id", "أدخل رقم هوية المعيل")
+        );
+        let mut given = community.clone();
+        given.push(("sponsor_id".into(), "٢٠٠٠٠٠٠٠٠٦".into()));
+        let s = validate(&form(), &given).unwrap();
+        assert_eq!(s.values["sponsor_id"], Value::One("2000000006".into()));
+        let mut wrong = community;
+        wrong.push(("sponsor_id".into(), "2000000007".into()));
+        assert_eq!(
+            errors(&wrong),
+            one(
+                "sponsor_id",
+                "أدخل رقم هوية وطنية أو إقامة صحيحًا من 10 أرقام يبدأ بـ 1 أو 2"
+            )
+        );
+        // "other" is named too; "training" is not, so there it is neither required nor checked.
+        assert_eq!(errors(&with("category", "other"))[0].0, "sponsor_id");
+        assert!(validate(&form(), &good()).is_ok());
+        // An answer that is not one of the options asks for nothing more than to be put right.
+        assert_eq!(
+            errors(&with("category", "Community")),
+            one("category", "اختر الفئة من الخيارات المعروضة")
+        );
+    }
+
+    #[test]
+    fn a_value_sent_for_a_field_not_asked_for_is_dropped_unchecked() {
+        for sent in ["2000000006", "not an id"] {
+            let mut pairs = good();
+            pairs.push(("sponsor_id".into(), sent.into()));
+            let s = validate(&form(), &pairs).unwrap();
+            assert!(!s.values.contains_key("sponsor_id"), "{sent} is not kept");
+        }
+    }
+
+    #[test]
+    fn a_condition_on_a_multiple_choice_is_met_by_any_ticked_box() {
+        let mut pairs = good();
+        pairs.push(("services".into(), "a".into()));
+        assert!(validate(&form(), &pairs).is_ok(), "a alone: not asked");
+        pairs.push(("services".into(), "b".into()));
+        assert_eq!(errors(&pairs), one("service_b_when", "أدخل موعد الخدمة ب"));
+        pairs.push(("service_b_when".into(), "2025-10-20".into()));
+        let s = validate(&form(), &pairs).unwrap();
+        assert_eq!(s.values["service_b_when"], Value::One("2025-10-20".into()));
+    }
+
+    #[test]
+    fn every_contact_given_is_kept_normalised_once() {
+        let text = FORM.replace("    type: email\n", "    type: email\n    contact: true\n");
+        let form = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap();
+        let s = validate(&form, &with("email", "  Sara.Ali@Example.ORG ")).unwrap();
+        assert_eq!(
+            s.values["email"],
+            Value::One("Sara.Ali@example.org".into()),
+            "the value is kept as written, its domain in lower case"
+        );
+        assert_eq!(s.contacts(&form), ["+966501234567", "sara.ali@example.org"]);
+        let s = validate(&form, &good()).unwrap();
+        assert_eq!(s.contacts(&form), ["+966501234567"], "an e-mail left empty");
     }
 
     #[test]

@@ -485,6 +485,28 @@ fn assert_form_matches(html: &str, form: &FormDef, action: &str, page: &str) {
                 }
             }
         }
+        // A field required only for some answers of another says so in words, without script,
+        // and tells the script which answers those are.
+        if let Some(cond) = &f.required_if {
+            let other = form.field(&cond.field).unwrap();
+            let said = doc
+                .select(&sel(&format!("#{id}-condition")))
+                .next()
+                .map(text)
+                .unwrap_or_default();
+            assert_eq!(said, cond.describe(other), "{page}: {}", f.name);
+            assert!(said.starts_with("مطلوب إذا اخترت «"), "{said}");
+            let group = el
+                .select(&sel(&format!("[data-required-if='{}']", cond.field)))
+                .find(|g| g.select(&sel(&format!("#{id}"))).next().is_some())
+                .unwrap_or_else(|| panic!("{page}: {} has no data-required-if", f.name));
+            let any: Vec<String> =
+                serde_json::from_str(&attr(&group, "data-required-if-any").unwrap()).unwrap();
+            assert_eq!(any, cond.any_of, "{page}: {}", f.name);
+            let c = &controls[0];
+            let described = attr(c, "aria-describedby").unwrap_or_default();
+            assert!(described.contains(&format!("{id}-condition")), "{page}");
+        }
     }
     let button = el
         .select(&sel("button[type='submit']"))

@@ -195,7 +195,9 @@ pub const PHONE_TYPED: &str = "٠٥٠ ١٢٣ ٤٥٦٧";
 /// The same number in E.164.
 pub const PHONE: &str = "+966501234567";
 
-/// A valid answer to every field of `form` (optional ones too), as a person would type it.
+/// A valid answer to every field of `form` (optional ones too), as a person would type it. A
+/// choice that another field's `required_if` names is answered with the first option that asks
+/// for that field, so that every field is answered.
 pub fn good_answers(form: &FormDef) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in &form.fields {
@@ -217,9 +219,20 @@ pub fn good_answers(form: &FormDef) -> Vec<(String, String)> {
             FieldType::Email => out.push((f.name.clone(), "Sara@Example.org".to_string())),
             FieldType::NationalId => out.push((f.name.clone(), "١٠٠٠٠٠٠٠٠٨".to_string())),
             FieldType::Choice => {
-                let take = if f.multiple { f.options.len() } else { 1 };
-                for o in f.options.iter().take(take) {
-                    out.push((f.name.clone(), o.value.clone()));
+                let asking = form
+                    .fields
+                    .iter()
+                    .filter_map(|d| d.required_if.as_ref())
+                    .find(|c| c.field == f.name)
+                    .and_then(|c| c.any_of.first());
+                match asking {
+                    Some(v) => out.push((f.name.clone(), v.clone())),
+                    None => {
+                        let take = if f.multiple { f.options.len() } else { 1 };
+                        for o in f.options.iter().take(take) {
+                            out.push((f.name.clone(), o.value.clone()));
+                        }
+                    }
                 }
             }
             FieldType::Rating => out.push((f.name.clone(), "٤".to_string())),

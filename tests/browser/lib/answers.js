@@ -101,7 +101,9 @@ export function goodAnswers(form) {
         answer.typed = '2025-10-20';
         break;
       case 'choice':
-        answer.value = [field.options[0].value];
+        // A choice that another field's `required_if` names gets an answer that asks for that
+        // field, so that every field of the form is shown and answered.
+        answer.value = [asking(form, field)[0] ?? field.options[0].value];
         break;
       case 'rating':
         answer.value = [String(field.scale ?? 5)];
@@ -114,15 +116,24 @@ export function goodAnswers(form) {
   return answers;
 }
 
+/** The answers of the choice `field` for which some field of `form` is required (`required_if`). */
+export function asking(form, field) {
+  return form.fields.filter((f) => f.required_if?.field === field.name).flatMap((f) => f.required_if.any_of);
+}
+
 /**
  * Wrong answers for the fields that can be wrong, each with the message the definition gives
  * (or null when the definition leaves it to the default): required fields left empty, a phone
- * number too short, an ID with a wrong check digit, a text below its minimum length.
+ * number too short, an ID with a wrong check digit, a text below its minimum length. A field
+ * with `required_if` is answered wrongly as if its condition were met (goodAnswers meets it).
  */
 export function badAnswers(form) {
   const bad = {};
   for (const field of form.fields) {
     const messages = field.messages ?? {};
+    // Leaving empty a choice that other fields depend on would take those fields away (they are
+    // not asked for then); conditional.test.js covers them.
+    if (asking(form, field).length > 0) continue;
     if (field.type === 'phone') {
       bad[field.name] = { typed: arabicIndic('05012'), message: messages.invalid ?? null };
     } else if (field.type === 'national_id') {
