@@ -1,7 +1,7 @@
 //! Every environment variable the service reads, in one place.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The port `cargo run -p form-fn` listens on when neither `--port` nor `PORT` is given.
 pub const DEFAULT_PORT: u16 = 3000;
@@ -101,4 +101,17 @@ impl Default for Config {
             origin_verify: None,
         }
     }
+}
+
+/// The file next to the local store's data file where the running service writes its address, for
+/// `form-fn-admin --local`.
+pub fn local_endpoint_file(data_file: &Path) -> PathBuf {
+    let mut name = data_file.as_os_str().to_owned();
+    name.push(".endpoint");
+    PathBuf::from(name)
+}
+
+/// Writes the local store's address for `form-fn-admin --local`.
+pub fn write_local_endpoint(data_file: &Path, url: &str) -> std::io::Result<()> {
+    std::fs::write(local_endpoint_file(data_file), url)
 }

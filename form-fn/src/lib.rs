@@ -2,10 +2,10 @@
 //! the site's `content/forms/`, stores each exactly once in DynamoDB, and answers follow-ups.
 //!
 //! One [`router`] serves `POST /api/forms/{form}`, `POST /api/track` and `GET /api/health`, the same
-//! under Lambda and locally. The table's design is in [`table`]; the staff command is [`admin`].
+//! under Lambda and locally. The table's design is in [`table`]; the staff actions, for the staff command
+//! (`form-fn-admin`) and any later staff interface, are [`staff`].
 
 pub mod access_log;
-pub mod admin;
 pub mod answer;
 pub mod body;
 pub mod client;
@@ -15,8 +15,10 @@ pub mod content;
 pub mod idempotency;
 #[cfg(feature = "local")]
 pub mod local;
+pub mod lookup;
 pub mod pages;
 pub mod router;
+pub mod staff;
 pub mod store;
 pub mod submit;
 pub mod table;

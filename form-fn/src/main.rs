@@ -75,7 +75,7 @@ async fn serve_locally(config: Config) -> Result<(), String> {
                     .await
                     .map_err(|e| e.to_string())?;
                 let url = store.endpoint().to_string();
-                form_fn::admin::write_local_endpoint(&config.data_file, &url)
+                form_fn::config::write_local_endpoint(&config.data_file, &url)
                     .map_err(|e| format!("cannot write the local store's address: {e}"))?;
                 local = Some(store);
                 url

@@ -90,6 +90,20 @@ pub struct Record {
     pub contacts: Vec<String>,
     #[serde(skip)]
     pub expires_at: u64,
+    /// Staff changes so far (absent in the table: 0); a correction names the version it read.
+    pub version: u64,
+    /// Which fields staff corrected, when and who: never a value.
+    pub corrections: Vec<Correction>,
+}
+
+/// One correction of a value by staff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Correction {
+    pub field: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The staff member.
+    pub by: String,
 }
 
 /// Seconds since 1970.
@@ -213,6 +227,24 @@ impl Record {
             values,
             contacts: contacts_of(item),
             expires_at: get_n(item, TTL).unwrap_or(u64::MAX),
+            version: get_n(item, table::VERSION).unwrap_or(0),
+            corrections: item
+                .get(table::CORRECTIONS)
+                .and_then(|v| v.as_l().ok())
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|e| {
+                            let m = e.as_m().ok()?;
+                            let s = |k: &str| m.get(k)?.as_s().ok().cloned();
+                            Some(Correction {
+                                field: s("field")?,
+                                at: s("at")?,
+                                by: s("by")?,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 }
@@ -249,6 +281,31 @@ pub fn try_window(now: u64) -> (u64, u64) {
     let len = TRY_WINDOW.as_secs();
     let start = now - now % len;
     (start, start + len - now)
+}
+
+/// The puts of a new submission's lookup keys ([`crate::lookup`]), after its own two.
+fn lookup_puts(
+    table: &str,
+    new: &NewSubmission<'_>,
+    code: &str,
+    expires_at: u64,
+) -> Vec<TransactWriteItem> {
+    crate::lookup::identifiers(Some(new.form), &new.answers.values, new.contact.as_deref())
+        .iter()
+        .map(|id| {
+            let put = Put::builder()
+                .table_name(table)
+                .set_item(Some(crate::lookup::item(
+                    id,
+                    code,
+                    &new.form.id,
+                    expires_at,
+                )))
+                .build()
+                .expect("table and item are set");
+            TransactWriteItem::builder().put(put).build()
+        })
+        .collect()
 }
 
 /// The service's view of the table.
@@ -362,6 +419,7 @@ impl Store {
                 s(table::gsi_sk(&new.received_at, &code)),
             );
             item.insert(TTL.to_string(), n(expires_at));
+            item.insert(table::IDEMPOTENCY_PK.to_string(), s(format!("IDEM#{key}")));
 
             let mut idem = std::collections::HashMap::new();
             idem.insert(PK.to_string(), s(format!("IDEM#{key}")));
@@ -393,8 +451,15 @@ impl Store {
             let result = self
                 .client
                 .transact_write_items()
-                .transact_items(TransactWriteItem::builder().put(put_submission).build())
-                .transact_items(TransactWriteItem::builder().put(put_key).build())
+                .set_transact_items(Some(
+                    [
+                        TransactWriteItem::builder().put(put_submission).build(),
+                        TransactWriteItem::builder().put(put_key).build(),
+                    ]
+                    .into_iter()
+                    .chain(lookup_puts(&self.table, new, &code, expires_at))
+                    .collect(),
+                ))
                 .send()
                 .await;
             match result {

@@ -3,28 +3,42 @@
 //!
 //! # Design
 //!
-//! Every item has a partition key `pk` and a sort key `sk` (both strings). Three kinds of item:
+//! Every item has a partition key `pk` and a sort key `sk` (both strings). The kinds of item:
 //!
 //! | item | `pk` | `sk` | other attributes |
 //! | --- | --- | --- | --- |
-//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contacts` (list: each contact field's value given with it, normalised by `forms::normalise::contact` — phone in E.164, e-mail trimmed and in lower case — any of which opens the follow-up; items stored before it have one string `contact` instead, read the same way), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `gsi1pk`, `gsi1sk`, `expires_at` |
+//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contacts` (list: each contact field's value given with it, normalised by `forms::normalise::contact` — phone in E.164, e-mail trimmed and in lower case — any of which opens the follow-up; items stored before it have one string `contact` instead, read the same way), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `idempotency_pk` (the `pk` of its idempotency key), `version` (number, absent = 0, one more at every staff change), `corrections` (list of `{field, at, by}`, never a value), `gsi1pk`, `gsi1sk`, `expires_at` |
+//! | lookup key | `WHO#{sha-256 hex}` | `SUB#{code}` | `type` = `lookup`, `form`, `expires_at` (the submission's) |
 //! | idempotency key | `IDEM#{sha-256 hex}` | `IDEM` | `code`, `received_at`, `expected_by`, `expires_at` (end of the window in which a repeat gets the same code) |
 //! | failed follow-up counter | `TRY#{ip or code}#{sha-256 hex}#{window start}` | `TRY` | `count`, `expires_at` |
+//! | erasure record | `AUDIT#{code}` | `ERASED` | `type` = `audit`, `action` = `erase`, `form`, `code`, `at`, `by` (staff member), `reason`, `expires_at` |
+//! | lookup keys complete | `META#lookup` | `META` | `at`: from then on every submission has its lookup keys |
 //!
-//! `{code}` is the bare tracking code (12 symbols of Crockford's base 32). A submission and its
-//! idempotency key are written in one transaction, each with a condition that it does not exist yet
-//! (an idempotency key whose window has passed counts as absent), so a code is never overwritten
-//! and a repeat never makes a second record.
+//! `{code}` is the bare tracking code (12 symbols of Crockford's base 32). A submission, its
+//! idempotency key and its lookup keys are written in one transaction, the first two each with a
+//! condition that it does not exist yet (an idempotency key whose window has passed counts as
+//! absent), so a code is never overwritten and a repeat never makes a second record.
+//!
+//! **Lookup keys** ([`crate::lookup`]): one item per phone number, e-mail address and ID number a
+//! submission holds, keyed by a SHA-256 of its normalised form, so a person's records are one query
+//! per identifier (`pk = WHO#…`). Submissions stored before lookup keys existed have none: until
+//! `form-fn-admin person index` has written them (and the item `META#lookup`), finding a person
+//! also scans the table's submissions. A table created by [`create_if_missing`] starts complete.
 //!
 //! **Index `gsi1`** (projection: all): `gsi1pk` = `{form}#{status}`, `gsi1sk` =
 //! `{received_at}#{code}`. Staff list the submissions of one form in one status, oldest or newest
 //! first, or since a date, with one query; open requests are the statuses received, under_review,
-//! needs_info and accepted. A status change moves the item to its new `gsi1pk`.
+//! needs_info and accepted. A status change moves the item to its new `gsi1pk`. Only submissions
+//! have `gsi1pk`.
 //!
-//! **TTL attribute `expires_at`** (epoch seconds): a submission's is its received time plus its
-//! form's `retention_days`; idempotency keys and counters expire after their window. DynamoDB
-//! deletes expired items within days, so readers treat an item whose `expires_at` has passed as
-//! absent; the local store sweeps them on a timer.
+//! **TTL attribute `expires_at`** (epoch seconds): a submission's and its lookup keys' is its
+//! received time plus its form's `retention_days`; an erasure record's is its time plus the form's
+//! `retention_days`; idempotency keys and counters expire after their window. DynamoDB deletes
+//! expired items within days, so readers treat an item whose `expires_at` has passed as absent; the
+//! local store sweeps them on a timer, and `form-fn-admin purge-expired` deletes them at once.
+//!
+//! **Erasure** deletes a submission, its lookup keys and its idempotency key in one transaction
+//! with the erasure record, which holds no personal data: no value, no contact, no hash of one.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -32,8 +46,8 @@ use std::time::Duration;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 
 /// The partition key.
@@ -55,6 +69,24 @@ pub const SK_SUBMISSION: &str = "SUB";
 pub const SK_IDEMPOTENCY: &str = "IDEM";
 /// The sort key of a failed follow-up counter.
 pub const SK_TRY: &str = "TRY";
+
+/// The start of a lookup key's partition key.
+pub const LOOKUP_PREFIX: &str = "WHO#";
+/// The start of an erasure record's partition key.
+pub const AUDIT_PREFIX: &str = "AUDIT#";
+/// The sort key of an erasure record.
+pub const SK_ERASED: &str = "ERASED";
+/// The partition key of the item saying every submission has its lookup keys.
+pub const LOOKUP_COMPLETE_PK: &str = "META#lookup";
+/// The sort key of a settings item.
+pub const SK_META: &str = "META";
+
+/// A submission's attribute naming its idempotency key's `pk`.
+pub const IDEMPOTENCY_PK: &str = "idempotency_pk";
+/// A submission's version: absent is 0; every staff change adds one.
+pub const VERSION: &str = "version";
+/// A submission's list of corrections by staff (`{field, at, by}`).
+pub const CORRECTIONS: &str = "corrections";
 
 /// The partition key of the submission with this bare code.
 pub fn submission_pk(code: &str) -> String {
@@ -173,16 +205,29 @@ pub async fn create_if_missing(
         )
         .send()
         .await;
-    if let Err(err) = created {
-        // Another process may have created it meanwhile.
-        if client
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .is_err()
-        {
-            return Err(err.into());
+    match created {
+        Ok(_) => {
+            // A new table holds no submission without lookup keys.
+            client
+                .put_item()
+                .table_name(table)
+                .item(PK, AttributeValue::S(LOOKUP_COMPLETE_PK.to_string()))
+                .item(SK, AttributeValue::S(SK_META.to_string()))
+                .item("at", AttributeValue::S(crate::store::now_rfc3339()))
+                .send()
+                .await?;
+        }
+        Err(err) => {
+            // Another process may have created it meanwhile.
+            if client
+                .describe_table()
+                .table_name(table)
+                .send()
+                .await
+                .is_err()
+            {
+                return Err(err.into());
+            }
         }
     }
     let ttl = client

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use form_fn::admin::{Filter, Staff};
+use form_fn::staff::{Filter, Staff};
 use forms::Status;
 use serde_json::{Value, json};
 

@@ -173,6 +173,13 @@ fn is_field_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// One field's value as typed (a multiple choice gives one text per ticked option), normalised and
+/// held to the field's own rules, as [`validate`] holds it: `Ok(None)` when an optional field is
+/// left empty, else the definition's message. For correcting one value of a stored submission.
+pub fn field_value(field: &Field, raw: &[&str]) -> Result<Option<Value>, String> {
+    check_field(field, raw)
+}
+
 /// One field: `Ok(None)` when an optional field is left empty.
 fn check_field(field: &Field, required: bool, raw: &[&str]) -> Result<Option<Value>, String> {
     let multiline = field.kind == FieldType::Textarea;

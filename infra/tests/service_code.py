@@ -9,8 +9,11 @@ from conftest import FORM_FN, relative, rust_files, strip_comments_and_tests
 
 # Code in form-fn/src that never runs in the Lambda, and why.
 NOT_IN_THE_LAMBDA = {
-    "form-fn/src/admin.rs": "the staff command's operations (list, set status, export): staff run "
-    "it with their own AWS credentials, so the Lambda's role does not grant them",
+    "form-fn/src/staff.rs": "the staff actions (list, set status): staff run them with their own "
+    "AWS credentials, so the Lambda's role does not grant them",
+    "form-fn/src/staff/export.rs": "the staff exports (no DynamoDB call of their own)",
+    "form-fn/src/staff/person.rs": "the staff actions on a person's records (find, correct, erase, "
+    "purge): staff run them with their own AWS credentials, so the Lambda's role does not grant them",
     "form-fn/src/bin/form-fn-admin.rs": "the staff command's entry point",
     "form-fn/src/local.rs": "the embedded development store (feature `local`), left out of the "
     "Lambda's build",

@@ -1,0 +1,226 @@
+//! The staff actions, once, for the staff command (`form-fn-admin`) and any staff interface that
+//! comes later: list submissions by form, status and date, show one, set its status with a message
+//! to the beneficiary (seen on follow-up), export ([`export`]), and serve a person's rights: find,
+//! export, correct and erase their records, and purge what has outlived its retention
+//! ([`person`]). Callers parse and print; the rules are here.
+//!
+//! The actions run with the staff member's own AWS credentials (profile, SSO or environment),
+//! never the service's, so there is no new password to guard. Their DynamoDB calls are here, not in
+//! [`crate::store`]: they need permissions the service does not have (query the index, scan, change
+//! or delete a submission).
+
+pub mod export;
+pub mod person;
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use forms::normalise::display_code;
+use forms::{FormDef, Status};
+
+use crate::content::Content;
+use crate::store::{Change, Record, history_entry, now_epoch, now_rfc3339};
+use crate::table::{self, GSI, GSI_PK, GSI_SK, PK, SK};
+
+/// Which submissions a listing or export covers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filter {
+    pub form: Option<String>,
+    pub statuses: Vec<Status>,
+    pub since: Option<String>,
+}
+
+/// The staff's view of the table.
+pub struct Staff {
+    client: Client,
+    table: String,
+    content: Content,
+}
+
+/// A failed operation, in words for the staff member.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StaffError(pub String);
+
+/// An SDK error in words: the SDK's context, which names the operation and the AWS error, never
+/// the data sent.
+pub(crate) fn sdk_error<E: std::error::Error + 'static>(
+    what: &str,
+    err: aws_sdk_dynamodb::error::SdkError<E>,
+) -> StaffError {
+    StaffError(format!(
+        "{what}: {}",
+        aws_sdk_dynamodb::error::DisplayErrorContext(&err)
+    ))
+}
+
+impl Staff {
+    /// The staff view of `table` at `client`, knowing the embedded site's forms.
+    pub fn new(client: Client, table: impl Into<String>) -> Result<Staff, StaffError> {
+        let content = Content::embedded().map_err(|errs| {
+            StaffError(
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        })?;
+        Ok(Staff {
+            client,
+            table: table.into(),
+            content,
+        })
+    }
+
+    fn forms(&self, filter: &Filter) -> Result<Vec<&FormDef>, StaffError> {
+        match &filter.form {
+            Some(id) => self.content.form(id).map(|f| vec![f]).ok_or_else(|| {
+                StaffError(format!(
+                    "no form {id:?}; the forms are: {}",
+                    self.content
+                        .forms
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }),
+            None => Ok(self.content.forms.values().collect()),
+        }
+    }
+
+    /// The submissions the filter covers, oldest first; those past their retention are left out.
+    pub async fn list(&self, filter: &Filter) -> Result<Vec<Record>, StaffError> {
+        let now = now_epoch();
+        let statuses = if filter.statuses.is_empty() {
+            Status::ALL.to_vec()
+        } else {
+            filter.statuses.clone()
+        };
+        let mut out = Vec::new();
+        for form in self.forms(filter)? {
+            for status in &statuses {
+                let mut start = None;
+                loop {
+                    let mut q = self
+                        .client
+                        .query()
+                        .table_name(&self.table)
+                        .index_name(GSI)
+                        .expression_attribute_names("#pk", GSI_PK)
+                        .expression_attribute_values(
+                            ":pk",
+                            AttributeValue::S(table::gsi_pk(&form.id, *status)),
+                        )
+                        .set_exclusive_start_key(start.take());
+                    q = match &filter.since {
+                        Some(since) => q
+                            .key_condition_expression("#pk = :pk AND #sk >= :since")
+                            .expression_attribute_names("#sk", GSI_SK)
+                            .expression_attribute_values(
+                                ":since",
+                                AttributeValue::S(since.clone()),
+                            ),
+                        None => q.key_condition_expression("#pk = :pk"),
+                    };
+                    let page = q.send().await.map_err(|e| sdk_error("listing failed", e))?;
+                    out.extend(
+                        page.items()
+                            .iter()
+                            .filter_map(Record::from_item)
+                            .filter(|r| r.expires_at > now),
+                    );
+                    match page.last_evaluated_key() {
+                        Some(k) if !k.is_empty() => start = Some(k.clone()),
+                        _ => break,
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.received_at, &a.code).cmp(&(&b.received_at, &b.code)));
+        Ok(out)
+    }
+
+    /// One submission (absent once past its retention).
+    pub async fn show(&self, code: &str) -> Result<Record, StaffError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(table::submission_pk(code)))
+            .key(SK, AttributeValue::S(table::SK_SUBMISSION.to_string()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| sdk_error("reading failed", e))?;
+        out.item()
+            .and_then(Record::from_item)
+            .filter(|r| r.expires_at > now_epoch())
+            .ok_or_else(|| StaffError(format!("no submission {}", display_code(code))))
+    }
+
+    /// Sets a submission's status, adds it to the history and sets (or clears) the message shown
+    /// to the beneficiary.
+    pub async fn set_status(
+        &self,
+        code: &str,
+        status: Status,
+        message: Option<&str>,
+    ) -> Result<Record, StaffError> {
+        let record = self.show(code).await?;
+        let at = now_rfc3339();
+        let change = Change {
+            status,
+            at: at.clone(),
+            message: message.map(str::to_string),
+        };
+        let mut values: HashMap<String, AttributeValue> = HashMap::new();
+        values.insert(
+            ":status".into(),
+            AttributeValue::S(status.as_str().to_string()),
+        );
+        values.insert(":at".into(), AttributeValue::S(at));
+        values.insert(
+            ":gsi".into(),
+            AttributeValue::S(table::gsi_pk(&record.form, status)),
+        );
+        values.insert(
+            ":change".into(),
+            AttributeValue::L(vec![history_entry(&change)]),
+        );
+        values.insert(":empty".into(), AttributeValue::L(Vec::new()));
+        values.insert(":one".into(), AttributeValue::N("1".to_string()));
+        let mut expr = "ADD #ver :one SET #status = :status, #updated = :at, #gsi = :gsi, #history = list_append(if_not_exists(#history, :empty), :change)".to_string();
+        match message {
+            Some(m) => {
+                values.insert(":message".into(), AttributeValue::S(m.to_string()));
+                expr.push_str(", #message = :message");
+            }
+            None => expr.push_str(" REMOVE #message"),
+        }
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(table::submission_pk(code)))
+            .key(SK, AttributeValue::S(table::SK_SUBMISSION.to_string()))
+            .update_expression(expr)
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", PK)
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#gsi", GSI_PK)
+            .expression_attribute_names("#updated", "updated_at")
+            .expression_attribute_names("#history", "history")
+            .expression_attribute_names("#message", "message")
+            .expression_attribute_names("#ver", table::VERSION)
+            .set_expression_attribute_values(Some(values))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await
+            .map_err(|e| sdk_error("the status was not changed", e))?;
+        out.attributes().and_then(Record::from_item).ok_or_else(|| {
+            StaffError("the status was changed but could not be read back".to_string())
+        })
+    }
+}
