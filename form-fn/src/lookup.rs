@@ -106,7 +106,7 @@ impl Identifier {
 pub fn identifiers(
     form: Option<&FormDef>,
     values: &BTreeMap<String, Value>,
-    contact: Option<&str>,
+    contacts: &[String],
 ) -> BTreeSet<Identifier> {
     let mut out = BTreeSet::new();
     for field in form.map(|f| f.fields.as_slice()).unwrap_or_default() {
@@ -119,7 +119,7 @@ pub fn identifiers(
         };
         out.extend(texts.into_iter().filter_map(|t| Identifier::parse(kind, t)));
     }
-    if let Some(c) = contact {
+    for c in contacts {
         out.extend(Identifier::parse(Kind::Phone, c).or_else(|| Identifier::parse(Kind::Email, c)));
     }
     out

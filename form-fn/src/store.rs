@@ -290,7 +290,7 @@ fn lookup_puts(
     code: &str,
     expires_at: u64,
 ) -> Vec<TransactWriteItem> {
-    crate::lookup::identifiers(Some(new.form), &new.answers.values, new.contact.as_deref())
+    crate::lookup::identifiers(Some(new.form), &new.answers.values, &new.contacts)
         .iter()
         .map(|id| {
             let put = Put::builder()

@@ -177,7 +177,7 @@ fn is_field_name(name: &str) -> bool {
 /// held to the field's own rules, as [`validate`] holds it: `Ok(None)` when an optional field is
 /// left empty, else the definition's message. For correcting one value of a stored submission.
 pub fn field_value(field: &Field, raw: &[&str]) -> Result<Option<Value>, String> {
-    check_field(field, raw)
+    check_field(field, field.required, raw)
 }
 
 /// One field: `Ok(None)` when an optional field is left empty.

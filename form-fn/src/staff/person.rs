@@ -140,7 +140,7 @@ fn key(pk: String, sk: &str) -> HashMap<String, AttributeValue> {
 impl Staff {
     /// The identifiers a record holds, by its form's definition.
     fn identifiers_of(&self, r: &Record) -> BTreeSet<Identifier> {
-        lookup::identifiers(self.content.form(&r.form), &r.values, r.contact.as_deref())
+        lookup::identifiers(self.content.form(&r.form), &r.values, &r.contacts)
     }
 
     /// Every item of the table that `filter` (with `names` and `values`) keeps, page by page.
@@ -415,11 +415,11 @@ impl Staff {
         let after = Submission {
             values: values.clone(),
         };
-        let contact = after.contact(form).and_then(forms::normalise::contact);
+        let contacts = after.contacts(form);
         let old_ids = self.identifiers_of(&record);
         let mut corrected = record.clone();
         corrected.values = values;
-        corrected.contact = contact.clone();
+        corrected.contacts = contacts.clone();
         let new_ids = self.identifiers_of(&corrected);
 
         let at = now_rfc3339();
@@ -457,13 +457,17 @@ impl Staff {
             }
             None => removes.push("#values.#field"),
         }
-        match &contact {
-            Some(c) => {
-                sets.push("#contact = :contact");
-                vals.insert(":contact".to_string(), AttributeValue::S(c.clone()));
-            }
-            None => removes.push("#contact"),
+        // The contacts follow the value; the one `contact` of an older item goes.
+        if contacts.is_empty() {
+            removes.push("#contacts");
+        } else {
+            sets.push("#contacts = :contacts");
+            vals.insert(
+                ":contacts".to_string(),
+                AttributeValue::L(contacts.iter().cloned().map(AttributeValue::S).collect()),
+            );
         }
+        removes.push("#contact");
         let mut expr = format!("ADD #ver :one SET {}", sets.join(", "));
         if !removes.is_empty() {
             expr.push_str(&format!(" REMOVE {}", removes.join(", ")));
@@ -488,6 +492,7 @@ impl Staff {
             .expression_attribute_names("#values", "values")
             .expression_attribute_names("#field", field.name.clone())
             .expression_attribute_names("#contact", "contact")
+            .expression_attribute_names("#contacts", crate::store::CONTACTS)
             .set_expression_attribute_values(Some(vals))
             .build()
             .expect("table, key and expression are set");

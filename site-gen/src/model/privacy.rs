@@ -195,9 +195,13 @@ impl PrivacyNotice {
             email: privacy.rights_contact.email.clone(),
             ..Contact::default()
         };
+        let rights_site = SiteConfig {
+            contact: rights_contact,
+            ..config.clone()
+        };
         let rights = ["email", "phone"]
             .iter()
-            .flat_map(|k| contact_links(&rights_contact, k))
+            .flat_map(|k| contact_links(&rights_site, k))
             .collect();
         PrivacyNotice {
             rights,
