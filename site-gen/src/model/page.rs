@@ -8,7 +8,7 @@ use crate::document::Document;
 use crate::markdown::{self, TocEntry};
 
 /// First path segments the site uses itself; a page cannot take them.
-pub const RESERVED_SLUGS: [&str; 10] = [
+pub const RESERVED_SLUGS: [&str; 11] = [
     "policy",
     "channels",
     "eligibility",
@@ -17,6 +17,7 @@ pub const RESERVED_SLUGS: [&str; 10] = [
     "assets",
     "api",
     "404.html",
+    "429.html",
     "sitemap.xml",
     "robots.txt",
 ];
