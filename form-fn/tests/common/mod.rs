@@ -73,18 +73,16 @@ pub async fn serve_config(endpoint: &str, config: Config) -> (String, tokio::tas
 /// Starts the service over the external endpoint if one is set, else over a new embedded store
 /// (in memory, or in `file`).
 pub async fn start_with(file: Option<&std::path::Path>) -> Service {
-    start_configured(file, None).await
+    start_configured(file, Vec::new()).await
 }
 
-/// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify: value`.
-pub async fn start_behind_cloudfront(value: &str) -> Service {
-    start_configured(None, Some(value.to_string())).await
+/// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify` with
+/// one of `values` (`FORMS_ORIGIN_VERIFY`'s form: `current` or `current,previous`).
+pub async fn start_behind_cloudfront(values: &str) -> Service {
+    start_configured(None, form_fn::config::origin_values(values)).await
 }
 
-async fn start_configured(
-    file: Option<&std::path::Path>,
-    origin_verify: Option<String>,
-) -> Service {
+async fn start_configured(file: Option<&std::path::Path>, origin_verify: Vec<String>) -> Service {
     let (endpoint, store) = match external_endpoint() {
         Some(e) => (e, None),
         None => {
