@@ -33,10 +33,11 @@ pub struct Config {
     pub site_url: Option<String>,
     /// `RUST_LOG`: the log filter (default `info`).
     pub log_filter: String,
-    /// `FORMS_ORIGIN_VERIFY`: the value CloudFront sends in `X-Origin-Verify`. When set, a request
-    /// without it is answered 404, and only a request with it has its `CloudFront-Viewer-Address`
-    /// trusted. Unset locally.
-    pub origin_verify: Option<String>,
+    /// `FORMS_ORIGIN_VERIFY`: the values CloudFront may send in `X-Origin-Verify`, comma-separated:
+    /// the current one and, while a rotation reaches every edge, the previous one. When set, a
+    /// request without one of them is answered 404, and only a request with one has its
+    /// `CloudFront-Viewer-Address` trusted. Unset (empty) locally.
+    pub origin_verify: Vec<String>,
 }
 
 impl Config {
@@ -74,9 +75,7 @@ impl Config {
                 .map(|v| v.trim().trim_end_matches('/').to_string())
                 .filter(|v| !v.is_empty()),
             log_filter: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_string()),
-            origin_verify: std::env::var("FORMS_ORIGIN_VERIFY")
-                .ok()
-                .filter(|v| !v.is_empty()),
+            origin_verify: origin_values(&std::env::var("FORMS_ORIGIN_VERIFY").unwrap_or_default()),
         }
     }
 
@@ -84,6 +83,16 @@ impl Config {
     pub fn local_addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
+}
+
+/// The values of `FORMS_ORIGIN_VERIFY` (`current,previous`), blanks around them and empty ones
+/// left out.
+pub fn origin_values(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A configuration for tests and embedding: the given table, nothing else set.
@@ -98,7 +107,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             site_url: None,
             log_filter: "info".to_string(),
-            origin_verify: None,
+            origin_verify: Vec::new(),
         }
     }
 }

@@ -38,8 +38,9 @@ pub struct App {
     pub content: Content,
     pub store: Store,
     pub pages: Pages,
-    /// The value CloudFront sends in `X-Origin-Verify`, when the service is behind it.
-    pub origin_verify: Option<String>,
+    /// The values CloudFront may send in `X-Origin-Verify` (current and, during a rotation,
+    /// previous), when the service is behind it; empty otherwise.
+    pub origin_verify: Vec<String>,
 }
 
 /// The router over `app`. `cors_origins` lists the origins allowed to post JSON from another site
@@ -95,14 +96,19 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
 /// a wrong `X-Origin-Verify`) is answered 404 as an unknown address, and one that did is marked
 /// [`ViaCdn`] so that the visitor's address CloudFront gives is trusted.
 async fn through_cloudfront(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
-    if let Some(expected) = &app.origin_verify {
+    if !app.origin_verify.is_empty() {
         let given = req
             .headers()
             .get(client::ORIGIN_VERIFY_HEADER)
-            .map(HeaderValue::as_bytes);
-        // Compared as digests, so the time taken says nothing of how much of it matched.
-        let digest = |b: &[u8]| Sha256::digest(b);
-        if given.is_none_or(|g| digest(g) != digest(expected.as_bytes())) {
+            .map(|g| Sha256::digest(g.as_bytes()));
+        // Compared as digests, and with every accepted value, so the time taken says nothing of
+        // how much of it matched, nor which.
+        let accepted = given.is_some_and(|g| {
+            app.origin_verify
+                .iter()
+                .fold(false, |ok, v| ok | (Sha256::digest(v.as_bytes()) == g))
+        });
+        if !accepted {
             let resp = not_found(State(app.clone()), req.headers().clone()).await;
             return answer::with_outcome(resp, "not_through_cloudfront");
         }

@@ -363,6 +363,42 @@ async fn behind_cloudfront_a_request_sent_around_it_is_refused_and_stores_nothin
 }
 
 #[tokio::test]
+async fn behind_cloudfront_during_a_rotation_the_current_and_the_previous_value_pass() {
+    // What infra/deploy --rotate-origin-secret sets while CloudFront's edges move from the
+    // previous value to the new one: both are accepted, nothing else is.
+    let svc = start_behind_cloudfront("new-4b8e2d, old-7f3a9c").await;
+    let content = content();
+    let form = trackable(&content);
+    let url = svc.url(&format!("/api/forms/{}", form.id));
+    let answers = json_body(&form, &good_answers(&form));
+    let send = |verify: &'static str, visitor: &'static str| {
+        http()
+            .post(&url)
+            .header("accept", "application/json")
+            .header("cloudfront-viewer-address", visitor)
+            .header("x-origin-verify", verify)
+            .json(&answers)
+            .send()
+    };
+    for verify in [
+        "new-4b8e2d,old-7f3a9c",
+        "new-4b8e2d, old-7f3a9c",
+        "",
+        "old-7f3a9",
+        "new",
+    ] {
+        let r = send(verify, "198.51.100.7:443").await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{verify:?}");
+    }
+    assert!(svc.submissions().await.is_empty(), "nothing stored");
+    let r = send("new-4b8e2d", "198.51.100.7:443").await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "the new value");
+    let r = send("old-7f3a9c", "203.0.113.25:443").await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "the previous value");
+    assert_eq!(svc.submissions().await.len(), 2);
+}
+
+#[tokio::test]
 async fn the_honeypot_stores_nothing_and_looks_the_same() {
     let svc = start().await;
     let content = content();

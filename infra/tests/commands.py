@@ -16,7 +16,7 @@ PUBLISH = REPO / "infra" / "publish"
 # or Rust's.
 BASIC_TOOLS = (
     "bash", "env", "dirname", "basename", "cat", "cut", "find", "sort", "xargs", "sha256sum",
-    "sed", "tr", "grep", "head", "tail", "mkdir", "rm", "ls", "wc", "mktemp", "uname",
+    "sed", "tr", "grep", "head", "tail", "mkdir", "rm", "ls", "wc", "mktemp", "uname", "base64",
 )
 
 
@@ -57,6 +57,14 @@ def run(script: Path, args, env, timeout=600):
 def commands(stdout: str) -> list[list[str]]:
     """The commands a run printed (lines starting with `+ `), as argument lists."""
     return [shlex.split(line[2:]) for line in stdout.splitlines() if line.startswith("+ ")]
+
+
+def sam_overrides(cmd: list[str]) -> dict[str, str]:
+    """The parameters of `sam deploy --parameter-overrides Key=Value ...`, read as sam reads them
+    (a value wrapped in double quotes is unwrapped: `Key=""` sets an empty value)."""
+    pairs = (arg.split("=", 1) for arg in cmd[cmd.index("--parameter-overrides") + 1:])
+    return {key: value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+            for key, value in pairs}
 
 
 def missing_section(stdout: str) -> str:

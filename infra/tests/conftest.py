@@ -22,8 +22,8 @@ def _cfn_tag(loader, suffix, node):
         value = loader.construct_sequence(node, deep=True)
     else:
         value = loader.construct_mapping(node, deep=True)
-    if suffix == "Ref":
-        return {"Ref": value}
+    if suffix in ("Ref", "Condition"):
+        return {suffix: value}
     if suffix == "GetAtt" and isinstance(value, str):
         value = value.split(".", 1)
     return {f"Fn::{suffix}": value}
@@ -44,6 +44,14 @@ def template():
 @pytest.fixture(scope="session")
 def resources(template):
     return template["Resources"]
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory):
+    """Every site of the repository, built as infra/deploy builds it."""
+    from built_site import SITES, build_site
+
+    return {name: build_site(folder, tmp_path_factory.mktemp(name) / "public") for name, folder in SITES.items()}
 
 
 def resources_of_type(template, kind):

@@ -1,6 +1,6 @@
 """infra/deploy and infra/publish before anything reaches AWS: `--dry-run` prints every command on
-a machine with no AWS tools or credentials and lists what is missing; a real run there stops
-before changing anything and says what to install or set."""
+a machine with no AWS tools or credentials, lists what is missing and exits non-zero (so CI can
+use it); a real run there stops before changing anything and says what to install or set."""
 
 import re
 import shutil
@@ -15,6 +15,7 @@ from commands import (
     forms_digest,
     missing_section,
     no_credentials_env,
+    sam_overrides,
     run,
     stub,
 )
@@ -29,9 +30,13 @@ def bare_env(tmp_path):
     return no_credentials_env(tmp_path, bare_path(tmp_path))
 
 
-def dry_run(env, *args, script=DEPLOY):
+def dry_run(env, *args, script=DEPLOY, status=2):
+    """The output of a dry run; on a bare machine the tools and credentials are missing, so it
+    ends with status 2."""
     result = run(script, ["--dry-run", *args], env)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == status, result.stdout + result.stderr
+    if status:
+        assert "missing" in result.stderr
     return result.stdout
 
 
@@ -49,13 +54,27 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
     first_sync = heads.index("aws s3")
     assert heads[:first_sync] == [
         "cargo run",  # site-gen check: content errors stop everything first
+        "aws ssm",  # the origin secret, on the first deployment
+        "aws ssm",  # the client key, likewise
+        "aws cloudformation",  # the edge stack in us-east-1: the web ACL, the budget
+        "aws cloudformation",  # its web ACL's ARN
         "env -u",  # sam build
         "sam deploy",
         "aws cloudformation",
         "cargo run",  # site-gen build
     ]
-    check, build, deploy, outputs, site = cmds[:first_sync]
+    check, origin, key, edge, acl, build, deploy, outputs, site = cmds[:first_sync]
     assert check[-3:] == ["check", "--site", "content"]
+    for put, name in ((origin, "origin-secret"), (key, "client-key")):
+        assert put[:3] == ["aws", "ssm", "put-parameter"] and "--overwrite" not in put
+        assert put[put.index("--name") + 1] == f"/{STACK}/{name}"
+        assert put[put.index("--type") + 1] == "SecureString"
+        assert put[put.index("--region") + 1] == "me-central-1"
+    assert edge[:3] == ["aws", "cloudformation", "deploy"]
+    assert edge[edge.index("--template-file") + 1] == "infra/edge.yaml"
+    assert edge[edge.index("--stack-name") + 1] == f"{STACK}-edge"
+    assert edge[edge.index("--region") + 1] == "us-east-1"
+    assert acl[acl.index("--region") + 1] == "us-east-1" and "WebAclArn" in acl[acl.index("--query") + 1]
 
     assert build[: build.index("sam")] == [
         "env", "-u", "CARGO_TARGET_DIR", "CARGO_LAMBDA_BUILD={no_default_features=true}",
@@ -86,13 +105,73 @@ def test_the_deployment_passes_only_parameters_the_template_declares(bare_env):
                                               "--log-retention-days", "90", "--api-rate", "5", "--api-burst", "8",
                                               "--table-kms-key", "arn:aws:kms:me-central-1:123456789012:key/1-2"))
                   if c[:2] == ["sam", "deploy"])
-    overrides = dict(arg.split("=", 1) for arg in deploy[deploy.index("--parameter-overrides") + 1:])
+    overrides = sam_overrides(deploy)
     assert set(overrides) <= set(load_template()["Parameters"])
     assert overrides["DomainName"] == "www.example.org.sa"
     assert overrides["CertificateArn"].endswith("certificate/1-2")
     assert overrides["LogRetentionDays"] == "90"
     assert (overrides["ApiRateLimit"], overrides["ApiBurstLimit"]) == ("5", "8")
     assert re.fullmatch(r"[0-9a-f]{64}", overrides["FormsDigest"])
+    assert overrides["AlternateDomainName"] == "example.org.sa", "www.'s twin is the apex"
+    assert overrides["EdgeWebAclArn"] == "<WebAclArn>"
+    assert overrides["OriginSecret"] == f"<SSM /{STACK}/origin-secret>"
+    assert overrides["ClientKey"] == f"<SSM /{STACK}/client-key>"
+    assert overrides["PreviousOriginSecret"] == ""
+
+
+@pytest.mark.parametrize("given, domain, twin", [
+    ("example.org.sa", "example.org.sa", "www.example.org.sa"),
+    ("WWW.Example.org.sa", "www.example.org.sa", "example.org.sa"),
+    ("جمعية.السعودية", "xn--ogbf3b7b0a.xn--mgberp4a5d4ar", "www.xn--ogbf3b7b0a.xn--mgberp4a5d4ar"),
+    ("www.جمعية.السعودية", "www.xn--ogbf3b7b0a.xn--mgberp4a5d4ar", "xn--ogbf3b7b0a.xn--mgberp4a5d4ar"),
+])
+def test_the_domain_and_its_twin_reach_the_stack_in_ascii(tmp_path, given, domain, twin):
+    """An Arabic domain is converted to punycode (with python3, which any machine with the AWS
+    tools has); the apex and www. are served together."""
+    env = no_credentials_env(tmp_path, bare_path(tmp_path, {"python3": shutil.which("python3")}))
+    cmds = commands(dry_run(env, *BASE_ARGS, "--domain", given,
+                            "--certificate-arn", "arn:aws:acm:us-east-1:123456789012:certificate/1-2"))
+    overrides = sam_overrides(next(c for c in cmds if c[:2] == ["sam", "deploy"]))
+    assert (overrides["DomainName"], overrides["AlternateDomainName"]) == (domain, twin)
+    pattern = re.compile(load_template()["Parameters"]["DomainName"]["AllowedPattern"])
+    assert pattern.fullmatch(domain) and pattern.fullmatch(twin)
+
+
+def test_the_twin_can_be_left_out(bare_env):
+    cmds = commands(dry_run(bare_env, *BASE_ARGS, "--domain", "forms.example.org.sa",
+                            "--alternate-domain", "none",
+                            "--certificate-arn", "arn:aws:acm:us-east-1:123456789012:certificate/1-2"))
+    overrides = sam_overrides(next(c for c in cmds if c[:2] == ["sam", "deploy"]))
+    assert overrides["DomainName"] == "forms.example.org.sa" and overrides["AlternateDomainName"] == ""
+
+
+def test_the_edge_limit_and_the_budget_reach_the_edge_stack(bare_env):
+    cmds = commands(dry_run(bare_env, *BASE_ARGS, "--edge-rate", "50", "--budget", "35"))
+    edge = next(c for c in cmds if c[:3] == ["aws", "cloudformation", "deploy"])
+    overrides = dict(arg.split("=", 1) for arg in edge[edge.index("--parameter-overrides") + 1:])
+    assert overrides == {"AlarmEmail": "ops@example.org", "ApiRequestsPerVisitor": "50", "MonthlyBudget": "35"}
+    assert set(overrides) <= set(load_template(REPO / "infra" / "edge.yaml")["Parameters"])
+
+
+def test_a_rotation_accepts_both_values_then_drops_the_previous(bare_env):
+    """--rotate-origin-secret: the current value becomes the previous one, the stack is deployed
+    with both accepted (CloudFront sends the new one), then the previous one is deleted and the
+    stack deployed again without it."""
+    cmds = commands(dry_run(bare_env, *BASE_ARGS, "--rotate-origin-secret"))
+    puts = [c for c in cmds if c[:3] == ["aws", "ssm", "put-parameter"]]
+    rotated = [c[c.index("--name") + 1] for c in puts if "--overwrite" in c]
+    assert rotated == [f"/{STACK}/origin-secret-previous", f"/{STACK}/origin-secret"]
+    deploys = [c for c in cmds if c[:2] == ["sam", "deploy"]]
+    assert len(deploys) == 2
+    first, second = (sam_overrides(d) for d in deploys)
+    assert first["PreviousOriginSecret"] == f"<SSM /{STACK}/origin-secret>"
+    assert first["OriginSecret"] == second["OriginSecret"] != first["PreviousOriginSecret"]
+    assert second["PreviousOriginSecret"] == ""
+    # Given as an explicit empty value: sam keeps the previous value of a parameter left out.
+    assert 'PreviousOriginSecret=""' in deploys[1]
+    delete = next(c for c in cmds if c[:3] == ["aws", "ssm", "delete-parameter"])
+    assert cmds.index(deploys[0]) < cmds.index(delete) < cmds.index(deploys[1])
+    assert delete[delete.index("--name") + 1] == f"/{STACK}/origin-secret-previous"
 
 
 def test_the_stack_outputs_the_script_reads_exist():
@@ -158,6 +237,7 @@ def test_publish_only_touches_the_site(bare_env):
     out = dry_run(bare_env, "--stack-name", STACK, "--region", "me-central-1", script=PUBLISH)
     heads = {tuple(c[:2]) for c in commands(out)}
     assert ("sam", "build") not in heads and ("sam", "deploy") not in heads
+    assert ("aws", "ssm") not in heads and not any(c[:3] == ["aws", "cloudformation", "deploy"] for c in commands(out))
     assert not any(c[0] == "env" for c in commands(out))
     assert {("aws", "cloudformation"), ("cargo", "run"), ("aws", "s3"), ("aws", "cloudfront")} <= heads
     missing = missing_section(out)
@@ -173,8 +253,10 @@ def test_a_dry_run_creates_nothing(bare_env):
 def test_missing_settings_are_named(bare_env):
     missing = missing_section(dry_run(bare_env))
     assert "stack name" in missing and "AWS region" in missing and "alarms" in missing
-    missing = missing_section(dry_run(bare_env, *BASE_ARGS, "--domain", "www.example.org.sa"))
-    assert "ACM certificate in us-east-1 for www.example.org.sa" in missing
+    missing = missing_section(dry_run(bare_env, *BASE_ARGS, "--domain", "www.example..org"))
+    assert "a valid domain name for --domain" in missing
+    missing = missing_section(dry_run(bare_env, *BASE_ARGS, "--api-burst", "20x", "--edge-rate", "0"))
+    assert "a whole number for --api-burst (got '20x')" in missing and "for --edge-rate (got '0')" in missing
     missing = missing_section(dry_run(bare_env, *BASE_ARGS, "--site", "no/such/folder"))
     assert "content folder with site.yaml" in missing
 

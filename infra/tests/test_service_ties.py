@@ -31,6 +31,13 @@ NOT_SET_IN_AWS = {
     "origin needs CORS",
 }
 
+# Set by the template ahead of the service change that reads them (merged separately). Once
+# form-fn reads one, the test below fails until its entry here is removed.
+SET_BEFORE_THE_SERVICE_READS_IT = {
+    "FORMS_CLIENT_KEY": "the HMAC key for visitors' addresses, read by the service's per-client "
+    "limits (another branch of the same hardening)",
+}
+
 
 def test_the_listed_exceptions_still_exist():
     for path in NOT_IN_THE_LAMBDA:
@@ -79,7 +86,11 @@ def test_every_environment_variable_the_service_reads_is_set_or_deliberately_uns
 
 def test_the_template_sets_nothing_the_service_does_not_read(resources):
     read = env_vars_read()
-    unread = set(function(resources)["Environment"]["Variables"]) - set(read)
+    awaited_but_read = set(SET_BEFORE_THE_SERVICE_READS_IT) & set(read)
+    assert not awaited_but_read, (
+        f"form-fn now reads {sorted(awaited_but_read)}: remove it from SET_BEFORE_THE_SERVICE_READS_IT"
+    )
+    unread = set(function(resources)["Environment"]["Variables"]) - set(read) - set(SET_BEFORE_THE_SERVICE_READS_IT)
     assert not unread, f"infra/template.yaml sets {sorted(unread)}, which form-fn never reads"
     stale = set(NOT_SET_IN_AWS) - set(read)
     assert not stale, f"NOT_SET_IN_AWS explains {sorted(stale)}, which form-fn no longer reads"
@@ -91,17 +102,41 @@ def test_the_service_is_given_its_table_and_log_filter(resources):
     assert variables["RUST_LOG"] == {"Ref": "LogLevel"}
 
 
-def test_cloudfront_sends_the_value_by_which_the_service_recognises_it(resources):
+def test_cloudfront_sends_the_value_by_which_the_service_recognises_it(resources, template):
     """The function trusts CloudFront-Viewer-Address, and answers at all, only when the request
-    carries X-Origin-Verify with the value of FORMS_ORIGIN_VERIFY: the API origin must send
-    exactly that value, or every form would answer 404."""
+    carries X-Origin-Verify with one of the values of FORMS_ORIGIN_VERIFY (`current,previous`
+    during a rotation): the API origin must send the current one, or every form would answer
+    404; and the secret is a NoEcho parameter (kept in SSM by infra/deploy), not the stack's id."""
     code = "\n".join(text for _, text in service_sources())
     assert '"FORMS_ORIGIN_VERIFY"' in code and '"x-origin-verify"' in code
-    expected = function(resources)["Environment"]["Variables"]["FORMS_ORIGIN_VERIFY"]
+    accepted = function(resources)["Environment"]["Variables"]["FORMS_ORIGIN_VERIFY"]
+    assert accepted == {"Fn::If": ["HasPreviousOriginSecret",
+                                   {"Fn::Sub": "${OriginSecret},${PreviousOriginSecret}"},
+                                   {"Ref": "OriginSecret"}]}
     origins = resources["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
     api = next(o for o in origins if o["Id"] == "api")
     sent = {h["HeaderName"].lower(): h["HeaderValue"] for h in api.get("OriginCustomHeaders", [])}
-    assert sent.get("x-origin-verify") == expected
+    assert sent.get("x-origin-verify") == {"Ref": "OriginSecret"}
+    assert "AWS::StackId" not in str(template), "the stack's id is shown in consoles and tags"
+
+
+def test_the_secrets_are_never_echoed(template, resources):
+    """What infra/deploy keeps in SSM Parameter Store reaches the stack as NoEcho parameters only."""
+    params = template["Parameters"]
+    for name in ("OriginSecret", "PreviousOriginSecret", "ClientKey"):
+        assert params[name].get("NoEcho") is True, name
+        assert "Default" not in params[name] or params[name]["Default"] == "", name
+    assert function(resources)["Environment"]["Variables"]["FORMS_CLIENT_KEY"] == {"Ref": "ClientKey"}
+    def referenced(node):
+        if isinstance(node, dict):
+            return {v for k, v in node.items() if k == "Ref"} | {r for v in node.values() for r in referenced(v)}
+        if isinstance(node, list):
+            return {r for v in node for r in referenced(v)}
+        if isinstance(node, str):
+            return set(re.findall(r"\$\{(\w+)\}", node))
+        return set()
+
+    assert not {"OriginSecret", "PreviousOriginSecret", "ClientKey"} & referenced(template["Outputs"])
 
 
 # ------------------------------------------------------------------ DynamoDB permissions

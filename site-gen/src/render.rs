@@ -338,23 +338,40 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
             out: out_file(&p.path),
         });
     }
+    jobs.push(error_page(
+        404,
+        "الصفحة غير موجودة",
+        "لم نجد الصفحة التي طلبتها. ربما تغيّر عنوانها أو كُتب خطأً. جرّب الصفحة الرئيسية أو إحدى الصفحات أدناه.",
+        false,
+    ));
+    // Where a visitor past the per-visitor limit on the form service is sent (infra/edge.yaml).
+    jobs.push(error_page(
+        429,
+        "طلبات كثيرة في وقت قصير",
+        "وصلتنا من اتصالك طلبات كثيرة في وقت قصير، فأوقفناها مؤقتًا حتى يبقى الموقع متاحًا للجميع. انتظر بضع دقائق ثم حاول مرة أخرى. وإن كنت تتابع طلبًا فتأكد من رمز المتابعة ومن رقم الجوال أو البريد الإلكتروني.",
+        true,
+    ));
+    jobs
+}
+
+/// A static error page at `/{status}.html`, which the host serves for that status.
+fn error_page(status: u16, title: &str, message: &str, retry: bool) -> Job {
     let mut extra = Context::new();
-    extra.insert("status", &404);
-    extra.insert("title", "الصفحة غير موجودة");
-    extra.insert("message", "لم نجد الصفحة التي طلبتها. ربما تغيّر عنوانها أو كُتب خطأً. جرّب الصفحة الرئيسية أو إحدى الصفحات أدناه.");
-    extra.insert("retry", &false);
-    jobs.push(Job {
+    extra.insert("status", &status);
+    extra.insert("title", title);
+    extra.insert("message", message);
+    extra.insert("retry", &retry);
+    Job {
         template: "error.html",
         info: PageInfo {
-            title: "الصفحة غير موجودة".into(),
-            path: "/404.html".into(),
+            title: title.into(),
+            path: format!("/{status}.html"),
             description: None,
             noindex: true,
         },
         extra,
-        out: "404.html".into(),
-    });
-    jobs
+        out: format!("{status}.html"),
+    }
 }
 
 /// What the templates see of the model besides the page's own context.

@@ -42,6 +42,7 @@ fn the_fixture_site_has_no_problem_and_builds_every_page() {
         [
             "/",
             "/404.html",
+            "/429.html",
             "/about/",
             "/accessibility/",
             "/channels/",

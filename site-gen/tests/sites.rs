@@ -57,6 +57,7 @@ fn the_default_site_builds_without_a_problem() {
         "/forms/survey/",
         "/track/",
         "/404.html",
+        "/429.html",
     ] {
         assert!(pages.contains_key(path), "{path} missing");
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The AWS deployment (infra/), checked without an AWS account: cfn-lint and checkov on the
-# template, the tests that tie the template to form-fn's code and to the built sites, and
+# templates (the site's stack, and its edge stack in us-east-1), the tests that tie the template to form-fn's code and to the built sites, and
 # infra/deploy and infra/publish (dry runs on a bare machine, and a real publish with the AWS CLI
 # against moto, an AWS-compatible server on 127.0.0.1).
 set -euo pipefail
@@ -37,31 +37,39 @@ venv "$target/venv-checkov" infra/requirements-checkov.txt
 echo "shellcheck: infra/deploy infra/publish"
 shellcheck infra/deploy infra/publish tests/steps/40-infra.sh
 
-echo "cfn-lint: infra/template.yaml (errors and warnings fail)"
-"$target/venv-infra/bin/cfn-lint" infra/template.yaml
+echo "cfn-lint: infra/template.yaml infra/edge.yaml (errors and warnings fail)"
+"$target/venv-infra/bin/cfn-lint" infra/template.yaml infra/edge.yaml
+# The site's stack goes to the region chosen for the data; these are the nearest ones.
+"$target/venv-infra/bin/cfn-lint" --regions me-central-1 me-south-1 -- infra/template.yaml
 
-echo "checkov: infra/template.yaml (failed checks fail; skips must give a reason and be needed)"
+echo "checkov: infra/template.yaml infra/edge.yaml (failed checks fail; skips must give a reason and be needed)"
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 checkov_status=0
-"$target/venv-checkov/bin/checkov" -f infra/template.yaml --framework cloudformation \
+"$target/venv-checkov/bin/checkov" -f infra/template.yaml -f infra/edge.yaml --framework cloudformation \
   --skip-download --output json >"$report" || checkov_status=$?
 "$target/venv-infra/bin/python" - "$report" "$checkov_status" <<'PY'
 import json, sys
 sys.path.insert(0, "infra/tests")
-from conftest import load_template
+from conftest import REPO, load_template
 report = json.load(open(sys.argv[1]))
+if isinstance(report, list):  # one report per file passed
+    report = {"summary": {k: sum(r["summary"][k] for r in report) for k in ("passed", "failed")},
+              "results": {k: [c for r in report for c in r["results"][k]]
+                          for k in ("failed_checks", "skipped_checks")}}
 results = report["results"]
 for check in results["failed_checks"]:
     print(f"FAILED {check['check_id']} {check['check_name']}: {check['resource']} "
-          f"(infra/template.yaml:{check['file_line_range'][0]})")
+          f"({check['file_path']}:{check['file_line_range'][0]})")
 assert report["summary"]["failed"] == 0 and sys.argv[2] == "0", "checkov reports failed checks"
 skipped = {(c["resource"].split(".")[-1], c["check_id"]) for c in results["skipped_checks"]}
-written = {(name, s["id"]) for name, r in load_template()["Resources"].items()
+written = {(name, s["id"])
+           for path in ("infra/template.yaml", "infra/edge.yaml")
+           for name, r in load_template(REPO / path)["Resources"].items()
            for s in r.get("Metadata", {}).get("checkov", {}).get("skip", [])}
 assert written == skipped, f"skips that no check needs: {sorted(written - skipped)}"
 print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
-      f"{len(skipped)} skipped, each with its reason in the template")
+      f"{len(skipped)} skipped, each with its reason in the templates")
 PY
 echo "site-gen: built for the tests of the built sites and of infra/publish"
 cargo build --locked -q -p site-gen

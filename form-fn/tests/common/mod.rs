@@ -78,22 +78,23 @@ pub async fn serve_router(router: axum::Router) -> (String, tokio::task::JoinHan
 /// Starts the service over the external endpoint if one is set, else over a new embedded store
 /// (in memory, or in `file`).
 pub async fn start_with(file: Option<&std::path::Path>) -> Service {
-    start_configured(file, None, None).await
+    start_configured(file, Vec::new(), None).await
 }
 
-/// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify: value`.
-pub async fn start_behind_cloudfront(value: &str) -> Service {
-    start_configured(None, Some(value.to_string()), None).await
+/// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify` with
+/// one of `values` (`FORMS_ORIGIN_VERIFY`'s form: `current` or `current,previous`).
+pub async fn start_behind_cloudfront(values: &str) -> Service {
+    start_configured(None, form_fn::config::origin_values(values), None).await
 }
 
 /// Starts the service for `content` (the embedded site changed by the test) on a fresh table.
 pub async fn start_with_content(content: Content) -> Service {
-    start_configured(None, None, Some(content)).await
+    start_configured(None, Vec::new(), Some(content)).await
 }
 
 async fn start_configured(
     file: Option<&std::path::Path>,
-    origin_verify: Option<String>,
+    origin_verify: Vec<String>,
     content: Option<Content>,
 ) -> Service {
     let (endpoint, store) = match external_endpoint() {

@@ -8,7 +8,7 @@ use crate::document::Document;
 use crate::markdown::{self, TocEntry};
 
 /// First path segments the site uses itself; a page cannot take them.
-pub const RESERVED_SLUGS: [&str; 12] = [
+pub const RESERVED_SLUGS: [&str; 13] = [
     "policy",
     "privacy",
     "accessibility",
@@ -19,6 +19,7 @@ pub const RESERVED_SLUGS: [&str; 12] = [
     "assets",
     "api",
     "404.html",
+    "429.html",
     "sitemap.xml",
     "robots.txt",
 ];
