@@ -405,7 +405,10 @@ async fn the_honeypot_stores_nothing_and_looks_the_same() {
     let form = trackable(&content);
     let path = format!("/api/forms/{}", form.id);
     let mut answers = good_answers(&form);
-    answers.push(("website".into(), "http://spam.example".into()));
+    answers.push((
+        forms::definition::HONEYPOT.into(),
+        "http://spam.example".into(),
+    ));
     let (status, html) = post_form(&svc, &path, form_body(&answers)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

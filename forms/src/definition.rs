@@ -288,8 +288,9 @@ fn default_retention() -> u32 {
     1095
 }
 
-/// The name of the hidden field that people never fill in and robots do.
-pub const HONEYPOT: &str = "website";
+/// The name of the hidden field that people never fill in and robots do: a name no browser's
+/// autofill recognises (a field called `website` or `url` gets filled in with the person's own).
+pub const HONEYPOT: &str = "nf_q7";
 
 /// The most fields a form may define.
 pub const MAX_FIELDS: usize = 50;
@@ -522,6 +523,21 @@ impl FormDef {
         }
         if def.trackable && contacts == 0 {
             err("trackable", None, "a trackable form needs a phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
+        }
+        if def.retention_days == 0 {
+            err(
+                "retention_days",
+                None,
+                "retention_days must be at least 1: a record kept 0 days is deleted as it is stored"
+                    .to_string(),
+            );
+        }
+        if def.trackable && contacts > 0 && !def.fields.iter().any(|f| f.contact && f.required) {
+            err(
+                "trackable",
+                None,
+                "a trackable form needs a contact field with `required: true`: without it a request could be sent that no one can follow up".to_string(),
+            );
         }
         errors.extend(errors_cond);
         errors.sort_by_key(|e| (e.line, e.column));
@@ -817,6 +833,24 @@ fields:
         let old = GOOD.replace("trackable: true\n", "trackable: true\nresponse_days: 14\n");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &old).unwrap_err();
         assert!(errs[0].message.contains("response_days"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn no_retention_and_an_optional_only_contact_are_refused() {
+        let zero = format!("{GOOD}retention_days: 0\n");
+        let errs = FormDef::from_yaml("request", "request.yaml", &zero).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.message.contains("retention_days must be at least 1")),
+            "{errs:?}"
+        );
+        let optional = GOOD.replace("required: true\n    contact: true", "contact: true");
+        assert_ne!(optional, GOOD, "the example's contact is required");
+        let errs = FormDef::from_yaml("request", "request.yaml", &optional).unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.message.contains("`required: true`")),
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -18,6 +18,20 @@ pub enum Unsafe {
     /// A bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which can make
     /// text read differently from what it is.
     Bidi,
+    /// A line or paragraph separator (U+2028, U+2029) in a one-line value.
+    LineBreak,
+    /// A zero-width character (see [`is_zero_width`]) in a one-line value, such as a name: it
+    /// makes two names that look the same differ.
+    ZeroWidth,
+}
+
+/// Whether `c` is a zero-width space, joiner or non-joiner, word joiner, byte-order mark or
+/// Mongolian vowel separator.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}'
+    )
 }
 
 /// Whether `c` is a bidirectional embedding, override or isolate character.
@@ -25,13 +39,16 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Checks that `raw` holds no control or bidi-control character, then returns it in NFC with the
-/// white space at both ends trimmed. A multi-line text keeps its new lines (CR LF and CR become LF)
-/// and tabs.
+/// Checks that `raw` holds no control or bidi-control character, and, in a one-line value, no
+/// line separator or zero-width character; then returns it in NFC with the white space at both
+/// ends trimmed. A multi-line text keeps its new lines (CR LF, CR, U+2028 and U+2029 become LF) and
+/// tabs.
 pub fn text(raw: &str, multiline: bool) -> Result<String, Unsafe> {
     let unified;
-    let raw = if multiline && raw.contains('\r') {
-        unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let raw = if multiline && raw.contains(['\r', '\u{2028}', '\u{2029}']) {
+        unified = raw
+            .replace("\r\n", "\n")
+            .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
         unified.as_str()
     } else {
         raw
@@ -39,6 +56,12 @@ pub fn text(raw: &str, multiline: bool) -> Result<String, Unsafe> {
     for c in raw.chars() {
         if is_bidi_control(c) {
             return Err(Unsafe::Bidi);
+        }
+        if !multiline && matches!(c, '\u{2028}' | '\u{2029}') {
+            return Err(Unsafe::LineBreak);
+        }
+        if !multiline && is_zero_width(c) {
+            return Err(Unsafe::ZeroWidth);
         }
         if c.is_control() && !(multiline && matches!(c, '\n' | '\t')) {
             return Err(Unsafe::Control);
@@ -191,6 +214,24 @@ mod tests {
     }
 
     #[test]
+    fn line_separators_and_zero_width_characters_are_refused_in_one_line_values() {
+        assert_eq!(text("سارة\u{2028}العتيبي", false), Err(Unsafe::LineBreak));
+        assert_eq!(text("سارة\u{2029}", false), Err(Unsafe::LineBreak));
+        assert_eq!(
+            text("سطر\u{2028}سطر\u{2029}سطر", true),
+            Ok("سطر\nسطر\nسطر".to_string())
+        );
+        for zw in ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'] {
+            assert_eq!(
+                text(&format!("سا{zw}رة"), false),
+                Err(Unsafe::ZeroWidth),
+                "{zw:?}"
+            );
+        }
+        assert!(text("نص\u{200C}طويل", true).is_ok(), "kept in a long text");
+    }
+
+    #[test]
     fn bidi_overrides_and_isolates_are_refused() {
         for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}'] {
             assert_eq!(text(&format!("رقم {c}1234"), true), Err(Unsafe::Bidi));
@@ -198,8 +239,10 @@ mod tests {
         for c in ['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
             assert_eq!(text(&format!("اسم{c}"), false), Err(Unsafe::Bidi));
         }
-        // The right-to-left mark and the zero-width joiner are ordinary in Arabic text.
-        assert!(text("نص\u{200F} عربي\u{200D}", false).is_ok());
+        // The right-to-left mark is ordinary in Arabic text, and the zero-width joiner in a long
+        // text (a one-line value such as a name refuses it: see the test above).
+        assert!(text("نص\u{200F} عربي", false).is_ok());
+        assert!(text("نص\u{200F} عربي\u{200D}", true).is_ok());
     }
 
     #[test]

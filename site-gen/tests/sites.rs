@@ -348,15 +348,21 @@ fn assert_form_matches(html: &str, form: &FormDef, action: &str, page: &str) {
         "{page}"
     );
     let honeypot = el
-        .select(&sel("input[name='website']"))
+        .select(&sel(&format!(
+            "input[name='{}']",
+            forms::definition::HONEYPOT
+        )))
         .next()
         .expect("honeypot");
     assert_eq!(attr(&honeypot, "tabindex").as_deref(), Some("-1"));
     assert_eq!(attr(&honeypot, "autocomplete").as_deref(), Some("off"));
     assert!(
-        el.select(&sel("label[for='field-website']"))
-            .next()
-            .is_some(),
+        el.select(&sel(&format!(
+            "label[for='field-{}']",
+            forms::definition::HONEYPOT
+        )))
+        .next()
+        .is_some(),
         "honeypot label"
     );
     assert!(
