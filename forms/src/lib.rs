@@ -21,8 +21,8 @@ pub mod validate;
 
 pub use definition::{Choice, Field, FieldType, FormDef, Messages};
 pub use privacy::{Privacy, Recipient, Region, RightsContact};
-pub use site::{Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};
 pub use response::{Response, ResponseKind};
+pub use site::{Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};
 pub use source::SourceError;
 pub use status::Status;
 pub use validate::{FieldError, Refusal, Submission, Value, validate};

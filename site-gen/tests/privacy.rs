@@ -104,7 +104,11 @@ fn the_notice_lists_every_form_with_its_fields_retention_and_recipients() {
         rights.contains("privacy@example.org") && rights.contains("(مثال)"),
         "{rights}"
     );
-    assert!(doc.select(&sel("#rights ~ .contact-list a")).next().is_none());
+    assert!(
+        doc.select(&sel("#rights ~ .contact-list a"))
+            .next()
+            .is_none()
+    );
     let storage = text(doc.select(&sel("#storage + p")).next().unwrap());
     assert!(
         storage.contains("البحرين") && storage.contains("خارج المملكة العربية السعودية"),
@@ -170,7 +174,10 @@ fn every_page_links_the_notice_and_the_accessibility_statement_from_its_footer()
             "{main}"
         );
         let report = text(statement.select(&sel("main .contact-list")).next().unwrap());
-        assert!(report.contains('@'), "{site}: a way to report a barrier: {report}");
+        assert!(
+            report.contains('@'),
+            "{site}: a way to report a barrier: {report}"
+        );
     }
 }
 

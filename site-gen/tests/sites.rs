@@ -909,7 +909,7 @@ fn the_command_line_reports_problems_and_exits_non_zero() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(String::from_utf8_lossy(&run.stdout).contains("built 12 pages"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("built 13 pages"));
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<link rel=\"canonical\" href=\"https://beneficiaries.example.net/\">"));
     let form = std::fs::read_to_string(out.join("forms/request/index.html")).unwrap();
