@@ -48,6 +48,7 @@ impl Drop for Service {
 pub async fn serve(endpoint: &str, table: &str) -> (String, tokio::task::JoinHandle<()>) {
     let config = Config {
         table: table.to_string(),
+        submissions_per_client: 1_000_000,
         ..Config::default()
     };
     serve_config(endpoint, config).await
@@ -73,17 +74,20 @@ pub async fn serve_config(endpoint: &str, config: Config) -> (String, tokio::tas
 /// Starts the service over the external endpoint if one is set, else over a new embedded store
 /// (in memory, or in `file`).
 pub async fn start_with(file: Option<&std::path::Path>) -> Service {
-    start_configured(file, None).await
+    start_configured(file, |_| {}).await
 }
 
 /// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify: value`.
 pub async fn start_behind_cloudfront(value: &str) -> Service {
-    start_configured(None, Some(value.to_string())).await
+    let value = value.to_string();
+    start_configured(None, move |c| c.origin_verify = Some(value)).await
 }
 
-async fn start_configured(
+/// Starts the service with its configuration changed by `tweak`. Every test's requests come from
+/// one address, so the per-client submission limit is lifted unless `tweak` sets one.
+pub async fn start_configured(
     file: Option<&std::path::Path>,
-    origin_verify: Option<String>,
+    tweak: impl FnOnce(&mut Config),
 ) -> Service {
     let (endpoint, store) = match external_endpoint() {
         Some(e) => (e, None),
@@ -99,11 +103,12 @@ async fn start_configured(
     form_fn::table::create_if_missing(&db, &table)
         .await
         .expect("the table is created");
-    let config = Config {
+    let mut config = Config {
         table: table.clone(),
-        origin_verify,
+        submissions_per_client: 1_000_000,
         ..Config::default()
     };
+    tweak(&mut config);
     let (base, server) = serve_config(&endpoint, config).await;
     Service {
         base,
