@@ -36,6 +36,11 @@ pub const MSG_TRACK_UNAVAILABLE: &str =
 pub const MSG_TRACK_NOT_FOUND: &str = "لم نجد طلبًا بهذا الرمز وهذه البيانات. تأكد من رمز المتابعة، ومن رقم الجوال أو البريد الإلكتروني كما كتبته في الطلب.";
 /// Too many failed follow-ups.
 pub const MSG_THROTTLED: &str = "تجاوزت عدد المحاولات المسموح به. انتظر قليلًا ثم حاول مرة أخرى، وتأكد من رمز المتابعة ومن رقم الجوال أو البريد الإلكتروني.";
+/// Too many submissions from one client.
+pub const MSG_TOO_MANY_SUBMISSIONS: &str = "وصلنا عدد كبير من الطلبات من جهازك أو شبكتك في وقت قصير. انتظر ربع ساعة ثم أرسل النموذج من جديد.";
+/// A form posted from another site.
+pub const MSG_CROSS_SITE: &str =
+    "لا يُقبل هذا النموذج إلا من صفحته في موقعنا. افتح النموذج من قائمة الموقع ثم أرسله من هناك.";
 /// A follow-up contact that is neither a phone number nor an e-mail address.
 pub const MSG_TRACK_CONTACT: &str =
     "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب، مثل 0501234567";
