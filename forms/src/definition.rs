@@ -3,7 +3,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{SourceError, locate_key};
+use crate::plural::{self, ArabicNoun, CHARACTERS, Case};
+use crate::site::Digits;
+use crate::source::{SourceError, Text, locate_key};
+
+/// Fields of a form, counted in messages.
+const FIELDS: ArabicNoun = ArabicNoun {
+    one: "حقل واحد",
+    two: "حقلان",
+    two_oblique: "حقلين",
+    plural: "حقول",
+    accusative: "حقلًا",
+    genitive: "حقل",
+};
+
+/// Labels (of a rating's points), counted in messages.
+const LABELS: ArabicNoun = ArabicNoun {
+    one: "وصف واحد",
+    two: "وصفان",
+    two_oblique: "وصفين",
+    plural: "أوصاف",
+    accusative: "وصفًا",
+    genitive: "وصف",
+};
 
 /// What kind of value a field holds; decides the HTML input and the validation rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -76,6 +98,21 @@ impl FieldType {
     }
 }
 
+/// What a form is for: it decides the statuses a submission goes through (see
+/// [`Status::applies_to`](crate::Status::applies_to)) and the words its confirmation and follow-up
+/// use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FormKind {
+    /// A request for a service or help: accepted or declined, then completed.
+    #[default]
+    Request,
+    /// A note, complaint or suggestion: dealt with, then closed; never "accepted".
+    Feedback,
+    /// An anonymous survey: not followed up, no status.
+    Survey,
+}
+
 /// One allowed value of a choice field.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -120,6 +157,10 @@ pub struct Field {
     pub multiple: bool,
     #[serde(default)]
     pub scale: Option<u8>,
+    /// A rating's words for each point of its scale, from 1 up (one per point), saying what the
+    /// point means for the thing rated: «ضعيفة جدًا» … «ممتازة».
+    #[serde(default)]
+    pub scale_labels: Vec<String>,
     /// Marks the phone or e-mail asked for again when the sender follows the request up.
     #[serde(default)]
     pub contact: bool,
@@ -147,28 +188,52 @@ impl Field {
             .required
             .clone()
             .unwrap_or_else(|| match self.kind {
-                FieldType::Choice | FieldType::Rating => format!("اختر {}", self.label),
+                FieldType::Choice | FieldType::Rating => format!("اختر {}", self.object()),
+                _ if self.is_question() => format!("اكتب {}", self.object()),
                 _ => format!("أدخل {}", self.label),
             })
+    }
+
+    /// Whether the label is a question («ما مدى…؟») rather than the name of a thing.
+    fn is_question(&self) -> bool {
+        self.label.trim_end().ends_with(['؟', '?'])
+    }
+
+    /// The field as the object of a verb: «الفئة», or «إجابة عن «ما مدى…؟»» for a question.
+    fn object(&self) -> String {
+        if self.is_question() {
+            format!("إجابة عن «{}»", self.label)
+        } else {
+            self.label.clone()
+        }
     }
 
     /// Message when the value is shorter than `min_length`.
     pub fn msg_too_short(&self) -> String {
         self.messages.too_short.clone().unwrap_or_else(|| {
+            let min = self.min_length.unwrap_or(0) as u64;
             format!(
-                "يجب ألا يقل {} عن {} أحرف",
+                "اكتب في حقل «{}» ما لا يقل عن {}",
                 self.label,
-                self.min_length.unwrap_or(0)
+                plural::count_noun(min, &CHARACTERS, Case::Oblique, Digits::Western)
             )
         })
     }
 
     /// Message when the value is longer than the cap.
     pub fn msg_too_long(&self) -> String {
-        self.messages
-            .too_long
-            .clone()
-            .unwrap_or_else(|| format!("يجب ألا يزيد {} على {} حرفًا", self.label, self.max_len()))
+        self.messages.too_long.clone().unwrap_or_else(|| {
+            format!(
+                "اختصر ما كتبته في حقل «{}» إلى {} أو أقل",
+                self.label,
+                plural::count_noun(
+                    self.max_len() as u64,
+                    &CHARACTERS,
+                    Case::Oblique,
+                    Digits::Western
+                )
+            )
+        })
     }
 
     /// Message when the value is not of the field's form.
@@ -184,11 +249,11 @@ impl Field {
                 }
                 FieldType::Date => "أدخل تاريخًا صحيحًا، مثل 2025-10-20".to_string(),
                 FieldType::Choice | FieldType::Rating => {
-                    format!("اختر {} من الخيارات المعروضة", self.label)
+                    format!("اختر {} من الخيارات المعروضة", self.object())
                 }
                 FieldType::Code => "أدخل رمز المتابعة كما وصلك".to_string(),
                 FieldType::Text | FieldType::Textarea => {
-                    format!("أدخل {} بلا رموز تحكم", self.label)
+                    format!("اكتب في حقل «{}» نصًا بلا رموز تحكم", self.label)
                 }
             })
     }
@@ -214,6 +279,9 @@ pub struct FormDef {
     pub description: Option<String>,
     #[serde(default = "default_submit")]
     pub submit: String,
+    /// What the form is for (`request`, `feedback` or `survey`).
+    #[serde(default)]
+    pub kind: FormKind,
     /// The sender gets a tracking code and can follow the request up.
     #[serde(default)]
     pub trackable: bool,
@@ -250,7 +318,7 @@ impl FormDef {
         let mut def: FormDef =
             serde_norway::from_str(text).map_err(|e| vec![SourceError::from_yaml(file, &e, 0)])?;
         let mut errors = Vec::new();
-        let mut err = |key: &str, after: Option<&str>, msg: String| {
+        let mut err = |key: &str, after: Option<&str>, msg: Text| {
             let (l, c) = locate_key(text, key, after);
             errors.push(SourceError::new(file, l, c, msg));
         };
@@ -258,9 +326,15 @@ impl FormDef {
             err(
                 "id",
                 None,
-                format!(
-                    "id {:?} differs from the file name {id:?}: remove it or make them equal",
-                    def.id
+                Text::new(
+                    format!(
+                        "المعرّف {:?} يخالف اسم الملف {id:?}: احذفه أو اجعلهما واحدًا",
+                        def.id
+                    ),
+                    format!(
+                        "id {:?} differs from the file name {id:?}: remove it or make them equal",
+                        def.id
+                    ),
                 ),
             );
         }
@@ -269,21 +343,38 @@ impl FormDef {
             err(
                 "title",
                 None,
-                format!("the file name {id:?} must be lower-case ASCII letters, digits and -"),
+                Text::new(
+                    format!("اسم الملف {id:?} يُكتب بحروف إنجليزية صغيرة وأرقام والشرطة - فقط"),
+                    format!("the file name {id:?} must be lower-case ASCII letters, digits and -"),
+                ),
             );
         }
         if def.fields.is_empty() {
             err(
                 "fields",
                 None,
-                "a form needs at least one field".to_string(),
+                Text::new(
+                    "لا بد للنموذج من حقل واحد على الأقل",
+                    "a form needs at least one field",
+                ),
             );
         }
         if def.fields.len() > MAX_FIELDS {
             err(
                 "fields",
                 None,
-                format!("a form may have at most {MAX_FIELDS} fields"),
+                Text::new(
+                    format!(
+                        "لا يزيد النموذج على {}",
+                        plural::count_noun(
+                            MAX_FIELDS as u64,
+                            &FIELDS,
+                            Case::Oblique,
+                            Digits::Western
+                        )
+                    ),
+                    format!("a form may have at most {MAX_FIELDS} fields"),
+                ),
             );
         }
         let mut seen = std::collections::HashSet::new();
@@ -291,48 +382,84 @@ impl FormDef {
         for f in &def.fields {
             let at = Some(format!("name: {}", f.name));
             let at = at.as_deref();
-            if !is_identifier(&f.name) || f.name.contains('-') {
+            let name = &f.name;
+            if !is_identifier(name) || name.contains('-') {
                 err(
                     "name",
                     at,
-                    format!(
-                        "field name {:?} must be lower-case ASCII letters, digits and _",
-                        f.name
+                    Text::new(
+                        format!("اسم الحقل {name:?} يُكتب بحروف إنجليزية صغيرة وأرقام و_ فقط"),
+                        format!(
+                            "field name {name:?} must be lower-case ASCII letters, digits and _"
+                        ),
                     ),
                 );
             }
-            if f.name == HONEYPOT {
+            if name == HONEYPOT {
                 err(
                     "name",
                     at,
-                    format!("field name {HONEYPOT:?} is reserved for the spam trap"),
+                    Text::new(
+                        format!("اسم الحقل {HONEYPOT:?} محجوز لمصيدة الرسائل الآلية"),
+                        format!("field name {HONEYPOT:?} is reserved for the spam trap"),
+                    ),
                 );
             }
-            if !seen.insert(f.name.as_str()) {
+            if !seen.insert(name.as_str()) {
                 err(
                     "name",
                     at,
-                    format!("field name {:?} is used twice in this form", f.name),
+                    Text::new(
+                        format!("اسم الحقل {name:?} مستعمل مرتين في هذا النموذج"),
+                        format!("field name {name:?} is used twice in this form"),
+                    ),
                 );
             }
             match f.kind {
                 FieldType::Choice if f.options.is_empty() => err(
                     "type",
                     at,
-                    format!("choice field {:?} needs `options`", f.name),
+                    Text::new(
+                        format!("حقل الاختيار {name:?} يحتاج إلى `options`"),
+                        format!("choice field {name:?} needs `options`"),
+                    ),
                 ),
                 FieldType::Rating if !matches!(f.scale, Some(2..=10)) => err(
                     "type",
                     at,
-                    format!("rating field {:?} needs `scale` from 2 to 10", f.name),
+                    Text::new(
+                        format!("حقل التقييم {name:?} يحتاج إلى `scale` من 2 إلى 10"),
+                        format!("rating field {name:?} needs `scale` from 2 to 10"),
+                    ),
                 ),
                 _ => {}
+            }
+            if !f.scale_labels.is_empty()
+                && (f.kind != FieldType::Rating || f.scale != Some(f.scale_labels.len() as u8))
+            {
+                let given = f.scale_labels.len() as u64;
+                err(
+                    "scale_labels",
+                    at,
+                    Text::new(
+                        format!(
+                            "`scale_labels` في الحقل {name:?} تحتاج إلى وصف لكل درجة من درجات `scale` في حقل تقييم (المكتوب {})",
+                            plural::count_noun(given, &LABELS, Case::Nominative, Digits::Western)
+                        ),
+                        format!(
+                            "`scale_labels` of field {name:?} needs one label per point of a rating's `scale` ({given} given)"
+                        ),
+                    ),
+                );
             }
             if f.kind != FieldType::Choice && !f.options.is_empty() {
                 err(
                     "options",
                     at,
-                    format!("only choice fields have `options` (field {:?})", f.name),
+                    Text::new(
+                        format!("حقول الاختيار وحدها لها `options` (الحقل {name:?})"),
+                        format!("only choice fields have `options` (field {name:?})"),
+                    ),
                 );
             }
             let mut values = std::collections::HashSet::new();
@@ -341,7 +468,10 @@ impl FormDef {
                     err(
                         "value",
                         Some(&format!("value: {}", o.value)),
-                        format!("option value {:?} is used twice", o.value),
+                        Text::new(
+                            format!("قيمة الخيار {:?} مستعملة مرتين", o.value),
+                            format!("option value {:?} is used twice", o.value),
+                        ),
                     );
                 }
             }
@@ -351,9 +481,13 @@ impl FormDef {
                     err(
                         "contact",
                         at,
-                        format!(
-                            "only a phone or e-mail field can be the contact (field {:?})",
-                            f.name
+                        Text::new(
+                            format!(
+                                "حقل التواصل لا يكون إلا رقم جوال أو بريدًا إلكترونيًا (الحقل {name:?})"
+                            ),
+                            format!(
+                                "only a phone or e-mail field can be the contact (field {name:?})"
+                            ),
                         ),
                     );
                 }
@@ -364,12 +498,32 @@ impl FormDef {
                 err(
                     "min_length",
                     at,
-                    format!("min_length {min} is more than max_length {max}"),
+                    Text::new(
+                        format!("min_length ({min}) أكبر من max_length ({max})"),
+                        format!("min_length {min} is more than max_length {max}"),
+                    ),
                 );
             }
         }
+        if def.kind == FormKind::Survey && def.trackable {
+            err(
+                "trackable",
+                None,
+                Text::new(
+                    "الاستبيان لا يُتابَع: احذف `trackable: true`، أو اجعل `kind: request` أو `kind: feedback`",
+                    "a survey is not followed up: remove `trackable: true`, or set `kind: request` or `kind: feedback`",
+                ),
+            );
+        }
         if def.trackable && contacts != 1 {
-            err("trackable", None, "a trackable form needs exactly one phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
+            err(
+                "trackable",
+                None,
+                Text::new(
+                    "النموذج الذي يُتابَع يحتاج إلى حقل واحد فقط، رقم جوال أو بريد إلكتروني، فيه `contact: true`، يُطلب مرة أخرى عند المتابعة",
+                    "a trackable form needs exactly one phone or e-mail field with `contact: true`, asked for again on follow-up",
+                ),
+            );
         }
         if errors.is_empty() {
             Ok(def)
@@ -388,7 +542,8 @@ impl FormDef {
         self.fields.iter().find(|f| f.contact)
     }
 
-    /// The follow-up form: the tracking code and the phone number or e-mail given with the request.
+    /// The follow-up form, for requests and feedback alike: the tracking code and the phone number
+    /// or e-mail given when it was sent.
     /// It is part of the product, not of an association's content.
     pub fn track() -> Self {
         let field = |name: &str, label: &str, hint: &str, kind, required: &str| Field {
@@ -402,6 +557,7 @@ impl FormDef {
             options: Vec::new(),
             multiple: false,
             scale: None,
+            scale_labels: Vec::new(),
             contact: false,
             autocomplete: None,
             messages: Messages {
@@ -411,9 +567,10 @@ impl FormDef {
         };
         FormDef {
             id: "track".to_string(),
-            title: "متابعة طلب".to_string(),
-            description: Some("أدخل رمز المتابعة الذي وصلك عند الإرسال، ورقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب.".to_string()),
-            submit: "اعرض حالة الطلب".to_string(),
+            title: "متابعة طلب أو رسالة".to_string(),
+            description: Some("أدخل رمز المتابعة الذي وصلك عند الإرسال، ورقم الجوال أو البريد الإلكتروني الذي كتبته عند الإرسال.".to_string()),
+            submit: "اعرض الحالة".to_string(),
+            kind: FormKind::Request,
             trackable: false,
             response_days: None,
             retention_days: 0,
@@ -423,9 +580,9 @@ impl FormDef {
                 field(
                     "contact",
                     "رقم الجوال أو البريد الإلكتروني",
-                    "كما كتبته في الطلب",
+                    "كما كتبته عند الإرسال",
                     FieldType::Text,
-                    "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب",
+                    "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته عند الإرسال",
                 ),
             ],
         }
@@ -476,7 +633,8 @@ fields:
         let text = GOOD.replace("type: choice", "type: dropdown");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap_err();
         assert_eq!(errs[0].line, 11, "{}", errs[0]);
-        assert!(errs[0].message.contains("dropdown"), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("dropdown"), "{}", errs[0]);
+        assert!(errs[0].message.ar.contains("dropdown"), "{}", errs[0]);
     }
 
     #[test]
@@ -485,16 +643,19 @@ fields:
             .replace("contact: true", "contact: false")
             .replace("options:\n      - { value: a, label: أ }\n", "");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap_err();
-        let lines: Vec<_> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+        let lines: Vec<_> = errs
+            .iter()
+            .map(|e| (e.line, e.message.en.as_str()))
+            .collect();
         assert_eq!(errs.len(), 2, "{lines:?}");
         assert!(
             errs.iter()
-                .any(|e| e.line == 11 && e.message.contains("needs `options`")),
+                .any(|e| e.line == 11 && e.message.en.contains("needs `options`")),
             "{lines:?}"
         );
         assert!(
             errs.iter()
-                .any(|e| e.line == 2 && e.message.contains("contact: true")),
+                .any(|e| e.line == 2 && e.message.ar.contains("contact: true")),
             "{lines:?}"
         );
     }

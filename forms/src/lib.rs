@@ -9,6 +9,7 @@ pub mod dates;
 pub mod definition;
 pub mod digits;
 pub mod normalise;
+pub mod plural;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod site;
@@ -16,8 +17,8 @@ pub mod source;
 pub mod status;
 pub mod validate;
 
-pub use definition::{Choice, Field, FieldType, FormDef, Messages};
+pub use definition::{Choice, Field, FieldType, FormDef, FormKind, Messages};
 pub use site::{Calendar, Contact, Digits, NavItem, SiteConfig};
-pub use source::SourceError;
+pub use source::{Lang, SourceError, Text};
 pub use status::Status;
 pub use validate::{FieldError, Refusal, Submission, Value, validate};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::source::{SourceError, locate_key};
+use crate::source::{SourceError, Text, locate_key};
 
 /// Which digits numbers and dates are written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -118,7 +118,10 @@ impl SiteConfig {
                 file,
                 l,
                 c,
-                "base_url must be a full address such as https://example.org",
+                Text::new(
+                    "يُكتب base_url عنوانًا كاملًا، مثل https://example.org",
+                    "base_url must be a full address such as https://example.org",
+                ),
             ));
         }
         for item in &site.nav {
@@ -128,7 +131,10 @@ impl SiteConfig {
                     file,
                     l,
                     c,
-                    format!("menu path {:?} must start with /", item.path),
+                    Text::new(
+                        format!("مسار القائمة {:?} يبدأ بالشرطة المائلة /", item.path),
+                        format!("menu path {:?} must start with /", item.path),
+                    ),
                 ));
             }
         }
@@ -170,7 +176,7 @@ mod tests {
         let text = format!("{GOOD}colour: red\n");
         let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
         assert_eq!((errs[0].line, errs[0].column), (6, 1), "{}", errs[0]);
-        assert!(errs[0].message.contains("colour"), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("colour"), "{}", errs[0]);
     }
 
     #[test]
@@ -178,6 +184,6 @@ mod tests {
         let text = GOOD.replace("arabic-indic", "roman");
         let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
         assert_eq!(errs[0].line, 5);
-        assert!(errs[0].message.contains("western"), "{}", errs[0]);
+        assert!(errs[0].message.ar.contains("western"), "{}", errs[0]);
     }
 }
