@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use forms::normalise::display_code;
-use forms::{FormDef, Status};
+use forms::{FormDef, FormKind, Status};
 
 use crate::config::Config;
 use crate::content::Content;
@@ -249,6 +249,14 @@ fn sdk_error<E: std::error::Error + 'static>(
 }
 
 impl Staff {
+    /// The kind of the form a record was sent with (a request, for a form no longer defined).
+    pub fn kind_of(&self, r: &Record) -> FormKind {
+        self.content
+            .form(&r.form)
+            .map(|f| f.kind)
+            .unwrap_or_default()
+    }
+
     /// The staff view of `table` at `client`, knowing the embedded site's forms.
     pub fn new(client: Client, table: impl Into<String>) -> Result<Staff, StaffError> {
         let content = Content::embedded().map_err(|errs| {
@@ -355,6 +363,15 @@ impl Staff {
         message: Option<&str>,
     ) -> Result<Record, StaffError> {
         let record = self.show(code).await?;
+        let kind = self.kind_of(&record);
+        if !status.applies_to(kind) {
+            let names: Vec<_> = Status::for_kind(kind).iter().map(|s| s.as_str()).collect();
+            return Err(StaffError(format!(
+                "status {status} does not apply to a submission of form {:?} (kind {kind:?}): use one of {}",
+                record.form,
+                names.join(", ")
+            )));
+        }
         let at = now_rfc3339();
         let change = Change {
             status,
@@ -437,7 +454,7 @@ impl Staff {
             let mut row = vec![
                 display_code(&r.code),
                 form.map_or(r.form.clone(), |f| f.title.clone()),
-                r.status.label().to_string(),
+                r.status.label(self.kind_of(r)).to_string(),
                 r.received_at.clone(),
                 r.updated_at.clone(),
                 r.expected_by.clone().unwrap_or_default(),
@@ -469,18 +486,21 @@ impl Staff {
 
     /// The JSON export: an array of submissions with grouped codes and status labels.
     pub fn json(&self, records: &[Record]) -> Vec<u8> {
-        let list: Vec<serde_json::Value> = records.iter().map(record_json).collect();
+        let list: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| record_json(r, self.kind_of(r)))
+            .collect();
         let mut out = serde_json::to_vec_pretty(&list).expect("records serialise");
         out.push(b'\n');
         out
     }
 }
 
-/// A record as the JSON export and `show` write it.
-pub fn record_json(r: &Record) -> serde_json::Value {
+/// A record as the JSON export and `show` write it; `kind` is its form's.
+pub fn record_json(r: &Record, kind: FormKind) -> serde_json::Value {
     let mut v = serde_json::to_value(r).expect("records serialise");
     v["code"] = serde_json::Value::String(display_code(&r.code));
-    v["status_label"] = serde_json::Value::String(r.status.label().to_string());
+    v["status_label"] = serde_json::Value::String(r.status.label(kind).to_string());
     v
 }
 
@@ -501,14 +521,14 @@ fn write_row(out: &mut Vec<u8>, cells: impl Iterator<Item = String>) {
     out.extend_from_slice(b"\r\n");
 }
 
-fn summary_line(r: &Record) -> String {
+fn summary_line(r: &Record, kind: FormKind) -> String {
     format!(
         "{}  {:<10} {:<13} {}  {}",
         display_code(&r.code),
         r.form,
         r.status.as_str(),
         r.received_at,
-        r.status.label()
+        r.status.label(kind)
     )
 }
 
@@ -561,14 +581,15 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 stdout.write_all(&staff.json(&records)).map_err(io)?;
             } else {
                 for r in &records {
-                    writeln!(stdout, "{}", summary_line(r)).map_err(io)?;
+                    writeln!(stdout, "{}", summary_line(r, staff.kind_of(r))).map_err(io)?;
                 }
                 eprintln!("{} submission(s)", records.len());
             }
         }
         Command::Show { code } => {
             let r = staff.show(&code).await?;
-            let text = serde_json::to_string_pretty(&record_json(&r)).expect("records serialise");
+            let text = serde_json::to_string_pretty(&record_json(&r, staff.kind_of(&r)))
+                .expect("records serialise");
             writeln!(stdout, "{text}").map_err(io)?;
         }
         Command::SetStatus {
@@ -577,7 +598,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
             message,
         } => {
             let r = staff.set_status(&code, status, message.as_deref()).await?;
-            writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
         }
         Command::Export { filter, csv } => {
             let records = staff.list(&filter).await?;

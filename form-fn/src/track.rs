@@ -38,17 +38,16 @@ fn same(a: &str, b: &str) -> bool {
 
 /// What the follow-up shows of a record.
 pub fn result_of(app: &App, record: &Record) -> TrackResult {
-    let form_title = app
-        .content
-        .form(&record.form)
-        .map(|f| f.title.clone())
-        .unwrap_or_else(|| record.form.clone());
+    let form = app.content.form(&record.form);
+    let form_title = form.map_or_else(|| record.form.clone(), |f| f.title.clone());
+    let kind = form.map(|f| f.kind).unwrap_or_default();
     TrackResult {
         code: display_code(&record.code),
         form: record.form.clone(),
         form_title,
+        kind,
         status: record.status,
-        status_label: record.status.label(),
+        status_label: record.status.label(kind),
         received_at: record.received_at.clone(),
         updated_at: record.updated_at.clone(),
         expected_by: record.expected_by.clone(),
@@ -58,7 +57,7 @@ pub fn result_of(app: &App, record: &Record) -> TrackResult {
             .iter()
             .map(|c| HistoryView {
                 status: c.status,
-                status_label: c.status.label(),
+                status_label: c.status.label(kind),
                 at: c.at.clone(),
             })
             .collect(),

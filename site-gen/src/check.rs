@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use forms::dates::Day;
 use percent_encoding::percent_decode_str;
 
+use forms::Text;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::position;
 use crate::markdown;
@@ -80,24 +82,73 @@ pub fn check_site(site: &Site, outputs: &[Output], today: Day, loaded: bool) -> 
 
 fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
     let (file, text) = &site.config_file;
+    let track = forms::FormDef::track();
     for item in &site.config.nav {
+        // One name per thing: a menu entry to a form is called what the form's page is called.
+        let page_title = std::iter::once(&track)
+            .chain(&site.forms)
+            .find(|f| {
+                let path = if f.id == track.id {
+                    "/track/".to_string()
+                } else {
+                    crate::model::form_path(&f.id)
+                };
+                path == item.path
+            })
+            .map(|f| f.title.as_str());
+        if let Some(title) = page_title
+            && title != item.title
+        {
+            let (l, c) = locate_in_flow(text, "title", &item.title);
+            d.push(
+                Diagnostic::warning(
+                    file,
+                    l,
+                    c,
+                    Text::new(
+                        format!(
+                            "عنصر القائمة «{}» يسمّي الصفحة باسم غير عنوانها «{title}»",
+                            item.title
+                        ),
+                        format!(
+                            "menu entry {:?} names its page differently from the page's title {title:?}",
+                            item.title
+                        ),
+                    ),
+                )
+                .hint(Text::new(
+                    "للشيء الواحد اسم واحد في القائمة والعنوان والصفحات: اجعل عنوان عنصر القائمة عنوان الصفحة نفسه",
+                    "one name per thing across menu, titles and pages: give the menu entry the page's title",
+                )),
+            );
+        }
         let path = item.path.split(['#', '?']).next().unwrap_or("");
         if !targets.has_page(path) {
             let (l, c) = locate_in_flow(text, "path", &item.path);
             let hint = match suggest(targets, path) {
-                Some(s) => {
-                    format!("did you mean {s}? Menu paths are pages of this site, ending in /")
-                }
-                None => "remove the menu entry, or create the page it points to".to_string(),
+                Some(s) => Text::new(
+                    format!("هل تقصد {s}؟ مسارات القائمة صفحات من هذا الموقع تنتهي بـ /"),
+                    format!("did you mean {s}? Menu paths are pages of this site, ending in /"),
+                ),
+                None => Text::new(
+                    "احذف عنصر القائمة، أو أنشئ الصفحة التي يشير إليها",
+                    "remove the menu entry, or create the page it points to",
+                ),
             };
             d.push(
                 Diagnostic::error(
                     file,
                     l,
                     c,
-                    format!(
-                        "menu entry {:?} points to {path}, which is not a page of this site",
-                        item.title
+                    Text::new(
+                        format!(
+                            "عنصر القائمة «{}» يشير إلى {path}، وليست صفحة من هذا الموقع",
+                            item.title
+                        ),
+                        format!(
+                            "menu entry {:?} points to {path}, which is not a page of this site",
+                            item.title
+                        ),
                     ),
                 )
                 .hint(hint),
@@ -184,18 +235,24 @@ fn check_links(site: &Site, targets: &Targets, d: &mut Diagnostics) {
             };
             let Some(ids) = targets.ids(&path) else {
                 let hint = match suggest(targets, &path) {
-                    Some(s) => format!("did you mean {s}? Addresses of pages end in /"),
-                    None => {
-                        "check the address: it must be a page this site makes, such as /policy/"
-                            .into()
-                    }
+                    Some(s) => Text::new(
+                        format!("هل تقصد {s}؟ عناوين الصفحات تنتهي بـ /"),
+                        format!("did you mean {s}? Addresses of pages end in /"),
+                    ),
+                    None => Text::new(
+                        "تحقق من العنوان: لا بد أن يكون صفحة يصنعها هذا الموقع، مثل /policy/",
+                        "check the address: it must be a page this site makes, such as /policy/",
+                    ),
                 };
                 d.push(
                     Diagnostic::error(
                         &source.file,
                         l,
                         c,
-                        format!("broken link: {} is not a page of this site", link.dest),
+                        Text::new(
+                            format!("رابط معطّل: {} ليست صفحة من هذا الموقع", link.dest),
+                            format!("broken link: {} is not a page of this site", link.dest),
+                        ),
                     )
                     .hint(hint),
                 );
@@ -205,8 +262,19 @@ fn check_links(site: &Site, targets: &Targets, d: &mut Diagnostics) {
                 && !ids.contains(&frag)
             {
                 d.push(
-                    Diagnostic::error(&source.file, l, c, format!("broken link: {path} has no anchor #{frag}"))
-                        .hint("anchors are made from headings: spaces become -, tashkeel and punctuation are dropped"),
+                    Diagnostic::error(
+                        &source.file,
+                        l,
+                        c,
+                        Text::new(
+                            format!("رابط معطّل: ليس في {path} موضع باسم #{frag}"),
+                            format!("broken link: {path} has no anchor #{frag}"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "أسماء المواضع مأخوذة من العناوين: تصير المسافات -، وتُحذف الحركات وعلامات الترقيم",
+                        "anchors are made from headings: spaces become -, tashkeel and punctuation are dropped",
+                    )),
                 );
             }
         }
@@ -223,12 +291,21 @@ fn check_dates(site: &Site, today: Day, d: &mut Diagnostics) {
                 file,
                 l,
                 c,
-                format!(
-                    "the approval dates do not agree under Umm al-Qura: hijri {hijri} ({}) is {computed}, but date is {date}",
-                    hijri.text(forms::Digits::Western)
+                Text::new(
+                    format!(
+                        "تاريخا الاعتماد لا يتفقان بتقويم أم القرى: hijri {hijri} ({}) يوافق {computed}، لكن date هو {date}",
+                        hijri.text(forms::Digits::Western)
+                    ),
+                    format!(
+                        "the approval dates do not agree under Umm al-Qura: hijri {hijri} ({}) is {computed}, but date is {date}",
+                        hijri.text(forms::Digits::Western)
+                    ),
                 ),
             )
-            .hint(format!("if the policy's text says so, leave it; otherwise set date: {computed} or hijri: {}", date.to_hijri())),
+            .hint(Text::new(
+                format!("إن كان هذا ما في نص السياسة فاتركه؛ وإلا فاجعل date: {computed} أو hijri: {}", date.to_hijri()),
+                format!("if the policy's text says so, leave it; otherwise set date: {computed} or hijri: {}", date.to_hijri()),
+            )),
         );
     }
     if let Some(next) = Day::parse(&policy.next_review)
@@ -241,8 +318,19 @@ fn check_dates(site: &Site, today: Day, d: &mut Diagnostics) {
         };
         let (l, c) = policy.index.locate(key, None);
         d.push(
-            Diagnostic::warning(file, l, c, format!("the next review was due on {next}, and today is {today}"))
-                .hint("after the annual review, update version, approval and next_review (see README: the annual review)"),
+            Diagnostic::warning(
+                file,
+                l,
+                c,
+                Text::new(
+                    format!("موعد المراجعة القادمة كان {next}، واليوم {today}"),
+                    format!("the next review was due on {next}, and today is {today}"),
+                ),
+            )
+            .hint(Text::new(
+                "بعد المراجعة حدّث version وapproval وnext_review (انظر في README: المراجعة السنوية للسياسة)",
+                "after the annual review, update version, approval and next_review (see README: the annual review)",
+            )),
         );
     }
 }

@@ -13,6 +13,7 @@ use tera::Context;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Site, form_path};
+use forms::Text;
 
 /// The favicon's file name in `templates/`, published at `/favicon.svg`.
 pub const FAVICON_FILE: &str = "favicon.svg";
@@ -44,7 +45,10 @@ impl Templates {
                                 e.path().to_string_lossy(),
                                 1,
                                 1,
-                                format!("cannot read: {err}"),
+                                Text::new(
+                                    format!("تعذّرت القراءة: {err}"),
+                                    format!("cannot read: {err}"),
+                                ),
                             )),
                         }
                     }
@@ -56,9 +60,15 @@ impl Templates {
                         dir.to_string_lossy(),
                         1,
                         1,
-                        format!("cannot read the templates folder: {err}"),
+                        Text::new(
+                            format!("تعذّرت قراءة مجلد القوالب: {err}"),
+                            format!("cannot read the templates folder: {err}"),
+                        ),
                     )
-                    .hint("run from the repository's root, or give the folder with --templates"),
+                    .hint(Text::new(
+                        "شغّل الأمر من جذر المستودع، أو حدّد المجلد بـ --templates",
+                        "run from the repository's root, or give the folder with --templates",
+                    )),
                 );
                 return Err(problems);
             }
@@ -70,7 +80,7 @@ impl Templates {
                     dir.join(name).to_string_lossy(),
                     1,
                     1,
-                    "this template is missing",
+                    Text::new("هذا القالب غير موجود", "this template is missing"),
                 ));
             }
         }
@@ -81,7 +91,10 @@ impl Templates {
                     dir.join(name).to_string_lossy(),
                     1,
                     1,
-                    format!("cannot read: {err}"),
+                    Text::new(
+                        format!("تعذّرت القراءة: {err}"),
+                        format!("cannot read: {err}"),
+                    ),
                 ));
                 Vec::new()
             }
@@ -395,9 +408,15 @@ pub fn renderer(site: &Site, templates: &Templates) -> Result<Renderer, Diagnost
                 templates.dir.to_string_lossy(),
                 1,
                 1,
-                format!("the templates cannot be loaded: {e}"),
+                Text::new(
+                    format!("تعذّر تحميل القوالب: {e}"),
+                    format!("the templates cannot be loaded: {e}"),
+                ),
             )
-            .hint("the message names the template and the line of the mistake"),
+            .hint(Text::new(
+                "الرسالة تذكر القالب وسطر الخطأ",
+                "the message names the template and the line of the mistake",
+            )),
         );
         d
     })
@@ -409,8 +428,19 @@ fn template_error(
     page: &str,
     e: forms::render::RenderError,
 ) -> Diagnostic {
-    Diagnostic::error(templates.dir.join(name).to_string_lossy(), 1, 1, format!("rendering {page} failed: {e}"))
-        .hint("a template refers to something the page does not have; see the comment at the top of the template")
+    Diagnostic::error(
+        templates.dir.join(name).to_string_lossy(),
+        1,
+        1,
+        Text::new(
+            format!("تعذّر إنشاء {page}: {e}"),
+            format!("rendering {page} failed: {e}"),
+        ),
+    )
+    .hint(Text::new(
+        "القالب يشير إلى شيء ليس في الصفحة؛ انظر التعليق في أعلى القالب",
+        "a template refers to something the page does not have; see the comment at the top of the template",
+    ))
 }
 
 fn sitemap_context(site: &Site, outputs: &[Output]) -> Context {

@@ -11,6 +11,7 @@ use crate::document::Document;
 use crate::markdown;
 use crate::model::listing::{self, form_ids};
 use crate::model::{FormLink, Origin};
+use forms::Text;
 
 /// The name of the form's choice field a category selects, unless the category names another.
 pub const DEFAULT_FIELD: &str = "category";
@@ -130,11 +131,14 @@ impl EligibilityGuide {
                         &doc.file,
                         l,
                         c,
-                        format!("form {:?} does not exist", meta.form),
+                        Text::new(
+                            format!("النموذج {:?} غير موجود", meta.form),
+                            format!("form {:?} does not exist", meta.form),
+                        ),
                     )
-                    .hint(format!(
-                        "name a file of forms/ without .yaml: {}",
-                        form_ids(forms)
+                    .hint(Text::new(
+                        format!("اكتب اسم ملف من forms/ دون .yaml: {}", form_ids(forms)),
+                        format!("name a file of forms/ without .yaml: {}", form_ids(forms)),
                     )),
                 );
                 continue;
@@ -162,9 +166,15 @@ impl EligibilityGuide {
                                     &doc.file,
                                     l,
                                     c,
-                                    format!("form {:?} has no choice field {field_name:?} to choose {value:?} in", form.id),
+                                    Text::new(
+                                        format!("ليس في النموذج {:?} حقل اختيار {field_name:?} يُختار فيه {value:?}", form.id),
+                                        format!("form {:?} has no choice field {field_name:?} to choose {value:?} in", form.id),
+                                    ),
                                 )
-                                .hint("name the form's choice field with `field:`, or remove `option:`"),
+                                .hint(Text::new(
+                                    "اذكر حقل الاختيار في النموذج بـ `field:`، أو احذف `option:`",
+                                    "name the form's choice field with `field:`, or remove `option:`",
+                                )),
                             );
                             None
                         }
@@ -177,9 +187,15 @@ impl EligibilityGuide {
                                     &doc.file,
                                     l,
                                     c,
-                                    format!("option {value:?} is not one of the field {field_name:?} of form {:?}", form.id),
+                                    Text::new(
+                                        format!("الخيار {value:?} ليس من خيارات الحقل {field_name:?} في النموذج {:?}", form.id),
+                                        format!("option {value:?} is not one of the field {field_name:?} of form {:?}", form.id),
+                                    ),
                                 )
-                                .hint(format!("use one of: {}, or add it to forms/{}.yaml", values.join(", "), form.id)),
+                                .hint(Text::new(
+                                    format!("استعمل أحد هذه: {}، أو أضفه إلى forms/{}.yaml", values.join("، "), form.id),
+                                    format!("use one of: {}, or add it to forms/{}.yaml", values.join(", "), form.id),
+                                )),
                             );
                             None
                         }
