@@ -897,7 +897,7 @@ async fn a_form_posted_from_another_site_is_refused_and_stores_nothing() {
     ])
     .await
     .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
         r.text()
             .await
@@ -907,11 +907,11 @@ async fn a_form_posted_from_another_site_is_refused_and_stores_nothing() {
     let r = post(&[("origin", "https://evil.example")]).await.unwrap();
     assert_eq!(
         r.status(),
-        StatusCode::FORBIDDEN,
+        StatusCode::BAD_REQUEST,
         "by Origin where Sec-Fetch-Site is not sent"
     );
     let r = post(&[("origin", "null")]).await.unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(svc.submissions().await.is_empty());
     // The site's own pages, and clients that say neither, are served.
     let own = content.site.base_url.trim_end_matches('/').to_string();

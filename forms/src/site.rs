@@ -144,6 +144,9 @@ pub struct SiteConfig {
     pub privacy: Option<Privacy>,
     #[serde(default)]
     pub home: Home,
+    /// The challenge provider for the forms with `captcha: true` (none by default).
+    #[serde(default)]
+    pub captcha: Option<crate::captcha::Captcha>,
 }
 
 fn default_forms_url() -> String {

@@ -117,6 +117,23 @@ def test_the_deployment_passes_only_parameters_the_template_declares(bare_env):
     assert overrides["OriginSecret"] == f"<SSM /{STACK}/origin-secret>"
     assert overrides["ClientKey"] == f"<SSM /{STACK}/client-key>"
     assert overrides["PreviousOriginSecret"] == ""
+    assert (overrides["CaptchaProvider"], overrides["CaptchaSecret"]) == ("none", ""), "no provider in content/"
+
+
+@pytest.mark.parametrize("written", [
+    "captcha: { provider: turnstile, site_key: 1x00000000000000000000AA }\n",
+    "captcha:\n  site_key: 1x00000000000000000000AA\n  provider: turnstile   # from the provider's dashboard\n",
+])
+def test_the_provider_site_yaml_names_reaches_the_stack_with_its_secret_from_ssm(bare_env, tmp_path, written):
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site)
+    with open(site / "site.yaml", "a", encoding="utf-8") as f:
+        f.write(written)
+    deploy = next(c for c in commands(dry_run(bare_env, *BASE_ARGS, "--site", str(site)))
+                  if c[:2] == ["sam", "deploy"])
+    overrides = sam_overrides(deploy)
+    assert overrides["CaptchaProvider"] == "turnstile"
+    assert overrides["CaptchaSecret"] == f"<SSM /{STACK}/captcha-secret>"
 
 
 @pytest.mark.parametrize("given, domain, twin", [
