@@ -123,6 +123,48 @@ fn hint_for(message: &str) -> Option<String> {
     }
 }
 
+/// Whether this runs under GitHub Actions (which sets `GITHUB_ACTIONS=true`), where the problems
+/// are also printed as workflow commands that GitHub shows as annotations on the lines.
+pub fn under_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// A workflow command's message, escaped as GitHub reads it back: `%`, CR and LF.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: the message's escapes, and `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Diagnostic {
+    /// The problem as a GitHub Actions workflow command
+    /// (`::error file=…,line=…,col=…::message`, `::warning` likewise), its hint on a second line
+    /// of the message.
+    pub fn github_annotation(&self) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = self.message.clone();
+        if let Some(h) = &self.hint {
+            message.push_str("\nhint: ");
+            message.push_str(h);
+        }
+        format!(
+            "::{kind} file={},line={},col={}::{}",
+            escape_property(&self.file),
+            self.line,
+            self.column,
+            escape_data(&message)
+        )
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {
@@ -183,11 +225,41 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// Every problem as a GitHub Actions workflow command, one a line.
+    pub fn github_annotations(&self) -> String {
+        self.0
+            .iter()
+            .map(|d| d.github_annotation() + "\n")
+            .collect()
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_annotation_escapes_the_message_and_the_properties_as_github_reads_them() {
+        let d =
+            Diagnostic::warning("site,1/a:b.md", 7, 3, "100% wrong\r\nhere: a, b").hint("use `x`");
+        assert_eq!(
+            d.github_annotation(),
+            "::warning file=site%2C1/a%3Ab.md,line=7,col=3::100%25 wrong%0D%0Ahere: a, b%0Ahint: use `x`"
+        );
+        let e = Diagnostic::error("content/site.yaml", 1, 1, "نص عربي");
+        assert_eq!(
+            e.github_annotation(),
+            "::error file=content/site.yaml,line=1,col=1::نص عربي"
+        );
     }
 }

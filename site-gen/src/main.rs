@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use site_gen::diagnostic::{Diagnostics, under_github_actions};
 use site_gen::render::Mode;
 use site_gen::serve::{ServeOptions, serve};
 use site_gen::{Config, Overrides, build, check};
@@ -68,6 +69,15 @@ fn config(args: SiteArgs, overrides: Overrides) -> Config {
     }
 }
 
+/// Prints every problem for the person reading the terminal and, under GitHub Actions, as
+/// workflow commands too (annotations on the lines of a pull request).
+fn report(diagnostics: &Diagnostics) {
+    eprint!("{diagnostics}");
+    if under_github_actions() {
+        print!("{}", diagnostics.github_annotations());
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build {
@@ -84,7 +94,7 @@ fn main() -> ExitCode {
                 },
             );
             let (result, diagnostics) = build(&config, &out, Mode::default());
-            eprint!("{diagnostics}");
+            report(&diagnostics);
             let (errors, warnings) = diagnostics.counts();
             match result {
                 Ok(b) => {
@@ -109,7 +119,7 @@ fn main() -> ExitCode {
         Command::Check { site } => {
             let checked = check(&config(site, Overrides::default()), Mode::default());
             let d = checked.diagnostics;
-            eprint!("{d}");
+            report(&d);
             let (errors, warnings) = d.counts();
             println!("{errors} error(s), {warnings} warning(s)");
             if d.has_errors() {

@@ -1107,3 +1107,60 @@ fn the_printed_policy_names_the_association_version_approval_address_and_day() {
         assert_eq!(button.map(text).as_deref(), Some("طباعة"), "{site}");
     }
 }
+
+#[test]
+fn under_github_actions_check_and_build_print_each_problem_as_an_annotation() {
+    let f = Fixture::new();
+    f.edit("channels/01-phone.md", "form: feedback", "form: complaints");
+    let bin = env!("CARGO_BIN_EXE_site-gen");
+    let out = f.dir.path().join("public");
+    // Today as the command sees it: the fixture's next review has passed, a warning.
+    let mut today = f.config();
+    today.today = None;
+    let expected = site_gen::check(&today, site_gen::render::Mode::default())
+        .diagnostics
+        .sorted()
+        .github_annotations();
+    assert!(expected.contains("\n::warning file="), "{expected}");
+    assert!(
+        expected.starts_with(&format!(
+            "::error file={},line=5,col=1::",
+            f.file("channels/01-phone.md")
+        )),
+        "{expected}"
+    );
+    for command in ["check", "build"] {
+        let run = |github: Option<&str>| {
+            let mut cmd = Command::new(bin);
+            cmd.args([command, "--site"])
+                .arg(f.site())
+                .arg("--templates")
+                .arg(repo().join("templates"))
+                .env_remove("GITHUB_ACTIONS");
+            if command == "build" {
+                cmd.arg("--out").arg(&out);
+            }
+            if let Some(v) = github {
+                cmd.env("GITHUB_ACTIONS", v);
+            }
+            cmd.output().unwrap()
+        };
+        let on = run(Some("true"));
+        assert_eq!(on.status.code(), Some(1), "{command}");
+        let stdout = String::from_utf8_lossy(&on.stdout);
+        let annotations: String = stdout
+            .lines()
+            .filter(|l| l.starts_with("::"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(annotations, expected, "{command}: {stdout}");
+        for off in [run(None), run(Some("false"))] {
+            let stdout = String::from_utf8_lossy(&off.stdout);
+            assert!(!stdout.contains("::error"), "{command}: {stdout}");
+            assert!(
+                String::from_utf8_lossy(&off.stderr).contains(":5:1: error:"),
+                "{command}"
+            );
+        }
+    }
+}
