@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use site_gen::diagnostic::{Diagnostics, under_github_actions};
 use site_gen::render::Mode;
 use site_gen::serve::{ServeOptions, serve};
+use site_gen::service_digest::service_digest;
 use site_gen::{Config, Overrides, build, check};
 
 /// Builds the association's Arabic policy site from its content folder.
@@ -45,6 +46,13 @@ enum Command {
     },
     /// Checks the content and templates without writing anything; lists every problem.
     Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Prints the digest of what the form service embeds from this site (its forms, templates
+    /// and what it uses of site.yaml): the deployment compares it with the deployed service's to
+    /// decide between publishing the site and deploying the service too.
+    ServiceDigest {
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -126,6 +134,18 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::ServiceDigest { site } => {
+            match service_digest(&config(site, Overrides::default())) {
+                Ok(digest) => {
+                    println!("{digest}");
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    report(&d);
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Serve { site, port, api } => {
