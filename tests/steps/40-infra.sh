@@ -34,8 +34,12 @@ venv() {
 venv "$target/venv-infra" infra/requirements.txt
 venv "$target/venv-checkov" infra/requirements-checkov.txt
 
-echo "shellcheck: infra/deploy infra/publish"
-shellcheck infra/deploy infra/publish tests/steps/40-infra.sh
+echo "shellcheck: infra/deploy infra/publish .ci/"
+shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh .ci/run .ci/lib.sh .ci/pr-check \
+  .ci/publish-or-deploy .ci/release-build .ci/release-publish .ci/install-deploy-tools
+
+echo "actionlint: .github/workflows (with shellcheck on their run: steps)"
+"$target/venv-infra/bin/actionlint" -no-color
 
 echo "cfn-lint: infra/template.yaml infra/edge.yaml (errors and warnings fail)"
 "$target/venv-infra/bin/cfn-lint" infra/template.yaml infra/edge.yaml
