@@ -258,3 +258,59 @@ def test_tags_release_site_gen_for_every_platform():
     assert {"x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu", "x86_64-pc-windows-msvc"} <= targets
     assert any(t.endswith("apple-darwin") for t in targets)
     assert wf["jobs"]["release"]["permissions"] == {"contents": "write"}
+
+
+# ------------------------------------------------------------------ one local command
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, data=None, headers=None):
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}), timeout=5) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8")
+
+
+def test_one_command_serves_the_site_and_its_forms_and_ctrl_c_stops_both(tmp_path):
+    import json
+    import signal
+    import time
+    if not os.environ.get("FORM_FN_BIN"):
+        pytest.fail("FORM_FN_BIN must name a built form-fn (tests/steps/40-infra.sh builds it)")
+    port, api_port = free_port(), free_port()
+    env = {**os.environ, "SITE_GEN_BIN": site_gen_bin(), "FORMS_DATA_FILE": str(tmp_path / "forms.sqlite")}
+    dev = subprocess.Popen([str(REPO / "dev"), "--port", str(port), "--api-port", str(api_port)], cwd=REPO, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        site = f"http://127.0.0.1:{port}"
+        until = time.time() + 120
+        status = None
+        while time.time() < until:
+            try:
+                status, home = get(site + "/")
+                if status == 200 and get(site + "/api/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        assert status == 200 and 'dir="rtl"' in home, "the preview serves the site"
+        # A follow-up through the preview's /api/ reaches the service, which answers in JSON that
+        # it knows no such request, as a form posts on the published site.
+        status, body = get(site + "/api/track", data=json.dumps({"code": "K7M4-Q9TX-3HRP", "contact": "0501234567"}).encode(),
+                           headers={"Content-Type": "application/json", "Accept": "application/json"})
+        assert status == 404 and isinstance(json.loads(body), dict), (status, body)
+    finally:
+        os.killpg(dev.pid, signal.SIGINT)
+        out = dev.communicate(timeout=30)[0]
+    assert f"http://127.0.0.1:{api_port}/api" in out
+    with pytest.raises(OSError):
+        get(f"http://127.0.0.1:{api_port}/api/health")
