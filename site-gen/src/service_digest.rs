@@ -26,7 +26,8 @@ pub fn service_digest(config: &Config) -> Result<String, Diagnostics> {
                 shown,
                 1,
                 1,
-                format!("cannot be read: {e}"),
+                // English: "cannot be read: {e}"
+                format!("تعذّرت قراءة الملف: {e}"),
             ));
             None
         }
@@ -76,7 +77,8 @@ fn read(path: &Path, problems: &mut Diagnostics) -> Vec<u8> {
             path.to_string_lossy(),
             1,
             1,
-            format!("cannot be read: {e}"),
+            // English: "cannot be read: {e}"
+            format!("تعذّرت قراءة الملف: {e}"),
         ));
         Vec::new()
     })

@@ -1164,3 +1164,49 @@ fn under_github_actions_check_and_build_print_each_problem_as_an_annotation() {
         }
     }
 }
+
+#[test]
+fn the_service_digest_follows_what_the_service_embeds_and_not_the_sites_own_facts() {
+    use site_gen::service_digest::service_digest;
+    let f = Fixture::new();
+    let templates = f.dir.path().join("templates");
+    common::copy(&repo().join("templates"), &templates);
+    let config = || {
+        let mut c = f.config();
+        c.templates = Some(templates.clone());
+        c
+    };
+    let digest = || service_digest(&config()).expect("the fixture has a site.yaml");
+    let before = digest();
+    assert_eq!(before.len(), 64);
+
+    f.edit(
+        "policy/01-introduction.md",
+        "\n---\n",
+        "\n---\nفقرة جديدة.\n\n",
+    );
+    f.edit("site.yaml", "+966 11 111 1111", "+966 11 234 5678");
+    assert_eq!(
+        digest(),
+        before,
+        "a page and a phone number are the site's alone"
+    );
+
+    f.edit(
+        "site.yaml",
+        "nav:\n",
+        "nav:\n  - { title: من نحن, path: /about/ }\n",
+    );
+    let with_menu = digest();
+    assert_ne!(with_menu, before, "the service's answers show the menu");
+    f.edit("forms/feedback.yaml", "label: ", "label: (معدّل) ");
+    let with_form = digest();
+    assert_ne!(with_form, with_menu, "a form");
+    let base = templates.join("received.html");
+    std::fs::write(
+        &base,
+        std::fs::read_to_string(&base).unwrap() + "\n{# changed #}\n",
+    )
+    .unwrap();
+    assert_ne!(digest(), with_form, "a template");
+}
