@@ -1315,3 +1315,49 @@ async fn a_thousand_submissions_from_fifty_clients_are_each_stored_once() {
         .collect();
     assert_eq!(stored, answered, "the codes given are the codes stored");
 }
+
+/// The service's answers show the site's name and menu but none of the contact details of
+/// `site.yaml`, which only the site's own pages show: a new phone number is published with the
+/// site, without a new deployment of the service (`SiteConfig::for_service`).
+#[tokio::test]
+async fn the_answers_carry_no_contact_detail_so_changing_one_needs_no_new_service() {
+    let svc = start().await;
+    let embedded = forms::SiteConfig::from_yaml(
+        "site.yaml",
+        &std::fs::read_to_string(
+            std::path::Path::new(form_fn::content::Content::source_dir()).join("site.yaml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let form = trackable(&content());
+    let (status, html) = post_form(
+        &svc,
+        &format!("/api/forms/{}", form.id),
+        form_body(&good_answers(&form)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&embedded.name), "the site's name");
+    for item in &embedded.nav {
+        assert!(
+            html.contains(&format!("href=\"{}\"", item.path)),
+            "{}",
+            item.path
+        );
+    }
+    let contact = &embedded.contact;
+    let details = [
+        &contact.phone,
+        &contact.whatsapp,
+        &contact.email,
+        &contact.hours,
+    ];
+    assert!(
+        details.iter().any(|d| d.is_some()),
+        "the site has contact details"
+    );
+    for detail in details.into_iter().flatten() {
+        assert!(!html.contains(detail.as_str()), "{detail} in the answer");
+    }
+}
