@@ -72,7 +72,8 @@ print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
       f"{len(skipped)} skipped, each with its reason in the templates")
 PY
 echo "site-gen: built for the tests of the built sites and of infra/publish"
-cargo build --locked -q -p site-gen
+# As 10-rust.sh builds it (its tests run the binary), so that nothing is built again after it.
+cargo test --workspace --locked -q --no-run
 
 echo "pytest: infra/tests"
 PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" \
