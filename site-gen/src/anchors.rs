@@ -70,6 +70,29 @@ impl Anchors {
     }
 }
 
+/// Every `id="…"` in a page we rendered (attribute values are escaped, so a plain scan is exact).
+pub fn ids_in(html: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for (i, _) in html.match_indices(" id=\"") {
+        let rest = &html[i + 5..];
+        if let Some(end) = rest.find('"') {
+            ids.insert(unescape(&rest[..end]));
+        }
+    }
+    ids
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
