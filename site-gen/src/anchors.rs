@@ -71,12 +71,13 @@ impl Anchors {
 }
 
 /// Every `id="…"` in a page we rendered (attribute values are escaped, so a plain scan is exact).
-pub fn ids_in(html: &str) -> HashSet<String> {
+/// The page is scanned as bytes: only the ids are read as text.
+pub fn ids_in(html: &[u8]) -> HashSet<String> {
     let mut ids = HashSet::new();
-    for (i, _) in html.match_indices(" id=\"") {
-        let rest = &html[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(unescape(&rest[..end]));
+    for at in memchr::memmem::find_iter(html, b" id=\"") {
+        let rest = &html[at + 5..];
+        if let Some(end) = memchr::memchr(b'"', rest) {
+            ids.insert(unescape(&String::from_utf8_lossy(&rest[..end])));
         }
     }
     ids

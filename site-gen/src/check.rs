@@ -256,7 +256,8 @@ fn links_of(site: &Site, source: &Piece<'_>, targets: &Targets<'_>, d: &mut Diag
         let Some((path, frag)) = resolve(site, source.page, &link.dest) else {
             continue;
         };
-        let (l, c) = match source.origin {
+        // Where the link is written: counted only for a broken one (it is a scan of the text).
+        let at = || match source.origin {
             Origin::Body { first_line } => position(source.text, link.offset, first_line),
             Origin::Value { line, column } => (line, column),
         };
@@ -267,6 +268,7 @@ fn links_of(site: &Site, source: &Piece<'_>, targets: &Targets<'_>, d: &mut Diag
                     "check the address: it must be a page this site makes, such as /policy/".into()
                 }
             };
+            let (l, c) = at();
             d.push(
                 Diagnostic::error(
                     source.file,
@@ -281,6 +283,7 @@ fn links_of(site: &Site, source: &Piece<'_>, targets: &Targets<'_>, d: &mut Diag
         if let Some(frag) = frag.filter(|f| !f.is_empty())
             && !ids.contains(&frag)
         {
+            let (l, c) = at();
             d.push(
                 Diagnostic::error(source.file, l, c, format!("broken link: {path} has no anchor #{frag}"))
                     .hint("anchors are made from headings: spaces become -, tashkeel and punctuation are dropped"),

@@ -146,7 +146,7 @@ impl Written {
     /// What is kept of `output`.
     pub fn of(output: &Output) -> Self {
         let ids = if output.path.ends_with(".html") {
-            ids_in(&String::from_utf8_lossy(&output.bytes))
+            ids_in(&output.bytes)
         } else {
             HashSet::new()
         };
