@@ -12,6 +12,7 @@ paths within a millisecond or two); the others rewrite the file in place. The nu
 """
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -47,7 +48,8 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
             return r.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+        # HTTPException: a page cut short as the served folder is swapped; asked again.
         return None
 
 
