@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use forms::{FormDef, SiteConfig};
 
 use crate::anchors::Anchors;
@@ -33,22 +35,22 @@ impl Folder<'_> {
     }
 
     fn read(&mut self, rel: &str) -> Option<String> {
-        match fs::read_to_string(self.root.join(rel)) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                let file = self.display(rel);
-                self.problems.push(Diagnostic::error(
-                    file,
-                    1,
-                    1,
-                    Text::new(
-                        format!("تعذّرت قراءة الملف: {e}"),
-                        format!("cannot read the file: {e}"),
-                    ),
-                ));
-                None
-            }
-        }
+        self.read_text(rel).map_err(|e| self.problems.push(e)).ok()
+    }
+
+    /// The text of `rel`, or the problem (usable from many threads).
+    fn read_text(&self, rel: &str) -> Result<String, Diagnostic> {
+        fs::read_to_string(self.root.join(rel)).map_err(|e| {
+            Diagnostic::error(
+                self.display(rel),
+                1,
+                1,
+                Text::new(
+                    format!("تعذّرت قراءة الملف: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            )
+        })
     }
 
     /// The files of `dir` ending in `ext`, by name; `_index.md` apart. Other files are warned of.
@@ -95,14 +97,12 @@ impl Folder<'_> {
     }
 
     fn document(&mut self, rel: &str) -> Option<Document> {
-        let text = self.read(rel)?;
-        match Document::parse(&self.display(rel), &text) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.problems.push(e);
-                None
-            }
-        }
+        self.parse(rel).map_err(|e| self.problems.push(e)).ok()
+    }
+
+    /// Reads and splits the Markdown file `rel`, or the problem (for reading files in parallel).
+    fn parse(&self, rel: &str) -> Result<Document, Diagnostic> {
+        Document::parse(&self.display(rel), &self.read_text(rel)?)
     }
 }
 
@@ -261,12 +261,19 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
         None
     };
 
-    // The generic pages.
+    // The generic pages: there may be tens of thousands, read in parallel.
     let (_, files) = folder.list("pages", "md");
-    let docs: Vec<(String, Document)> = files
-        .iter()
-        .filter_map(|f| folder.document(f).map(|d| (stem(f), d)))
+    let read: Vec<Result<(String, Document), Diagnostic>> = files
+        .par_iter()
+        .map(|f| folder.parse(f).map(|d| (stem(f), d)))
         .collect();
+    let mut docs = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => folder.problems.push(e),
+        }
+    }
     let pages = Page::load_all(docs, &mut folder.problems);
 
     let policy = policy?;
@@ -290,7 +297,6 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
                 .map(|c| body_source(&c.doc, "/eligibility/")),
         );
     }
-    sources.extend(pages.iter().map(|p| body_source(&p.doc, &p.path)));
 
     let mut forms = forms;
     let position = |id: &str| {
