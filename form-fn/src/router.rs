@@ -47,6 +47,10 @@ pub struct App {
     pub site_origin: String,
     /// Other origins allowed to post (`FORMS_CORS_ORIGINS`).
     pub cors_origins: Vec<String>,
+    /// Renders the e-mails recorded with each submission (`None` when the templates fail).
+    pub mailer: Option<crate::mail::Mailer>,
+    /// Told after each stored submission, when this process drains the outbox itself (locally).
+    pub outbox_wake: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// Marks the answer given for a panic, so that it can be given as the client asked.
@@ -308,6 +312,8 @@ mod tests {
             site_origin: "https://example.org".to_string(),
             cors_origins: Vec::new(),
             content,
+            mailer: None,
+            outbox_wake: None,
         });
         let routes = Router::new().route(
             "/api/boom",

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod definition;
 pub mod digits;
 pub mod normalise;
+pub mod notify;
 pub mod placeholder;
 pub mod privacy;
 #[cfg(feature = "render")]
@@ -20,6 +21,7 @@ pub mod status;
 pub mod validate;
 
 pub use definition::{Choice, Field, FieldType, FormDef, Messages};
+pub use notify::{Notifications, Notify};
 pub use privacy::{Privacy, Recipient, Region, RightsContact};
 pub use response::{Response, ResponseKind};
 pub use site::{Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};

@@ -144,6 +144,9 @@ pub struct SiteConfig {
     pub privacy: Option<Privacy>,
     #[serde(default)]
     pub home: Home,
+    /// The e-mails' sender and the staff's addresses (`None`: no e-mail is sent).
+    #[serde(default)]
+    pub notifications: Option<crate::notify::Notifications>,
 }
 
 fn default_forms_url() -> String {
@@ -179,6 +182,9 @@ impl SiteConfig {
                     format!("{what} path {path:?} must start with /"),
                 ));
             }
+        }
+        if let Some(n) = &site.notifications {
+            errors.extend(n.check(file, text));
         }
         if errors.is_empty() {
             Ok(site)

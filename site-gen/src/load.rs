@@ -153,7 +153,8 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
                 }
             });
     let mut sources = Vec::new();
-    let (forms, unread) = load_forms(folder, &mut sources);
+    let notifications = config.as_ref().and_then(|c| c.notifications.clone());
+    let (forms, unread) = load_forms(folder, notifications.as_ref(), &mut sources);
     let config = config.map(|mut c| {
         if let Some(u) = &overrides.base_url {
             c.base_url = u.trim_end_matches('/').to_string();
@@ -283,6 +284,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
 /// as naming a missing form).
 fn load_forms(
     folder: &mut Folder,
+    notifications: Option<&forms::Notifications>,
     sources: &mut Vec<MarkdownSource>,
 ) -> (Vec<FormDef>, Vec<String>) {
     let (_, files) = folder.list("forms", "yaml");
@@ -297,6 +299,11 @@ fn load_forms(
         match FormDef::from_yaml(&id, &file, &text) {
             Ok(def) => {
                 model::privacy::check_form(&def, &file, &text, &mut folder.problems);
+                folder.problems.extend(
+                    forms::notify::check_form(notifications, &def, &file, &text)
+                        .into_iter()
+                        .map(Diagnostic::from),
+                );
                 let page = model::form_path(&def.id);
                 let mut add = |key: &str, after: Option<&str>, value: &Option<String>| {
                     if let Some(value) = value {
