@@ -183,6 +183,12 @@ impl Mailer {
         ctx.insert("code", &display_code(code));
         ctx.insert("received_at", received_at);
         ctx.insert("expected_by", &expected_by);
+        if let Some(steps) = &form.next_steps {
+            // The site's links are relative; in an e-mail they must name the site.
+            let html = forms::render::markdown(steps)
+                .replace("href=\"/", &format!("href=\"{}/", self.site.base_url));
+            ctx.insert("next_steps_html", &html);
+        }
         let mut out = Vec::new();
         if let Some(notify) = &form.notify {
             let to: Vec<String> = n.addresses(&notify.staff).map(str::to_string).collect();

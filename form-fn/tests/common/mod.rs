@@ -302,3 +302,17 @@ pub fn http() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// Posts `answers` to `form` as JSON, expects it stored, and returns its grouped tracking code.
+pub async fn submit(svc: &Service, form: &FormDef, answers: &[(String, String)]) -> String {
+    let r = http()
+        .post(svc.url(&format!("/api/forms/{}", form.id)))
+        .header("accept", "application/json")
+        .json(&json_body(form, answers))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["code"].as_str().unwrap().to_string()
+}
