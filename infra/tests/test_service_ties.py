@@ -29,6 +29,8 @@ NOT_SET_IN_AWS = {
     "FORMS_DATA_FILE": "the embedded development store's file; the Lambda is built without it",
     "FORMS_CORS_ORIGINS": "CloudFront serves the site and /api/* from one origin, so no other "
     "origin needs CORS",
+    "FORMS_OUTBOX_DIR": "where the local service writes e-mails as .eml files; under Lambda it "
+    "drains no outbox (the notifier does, from the table's stream)",
 }
 
 # Set by the template ahead of the service change that reads them (merged separately). Once
