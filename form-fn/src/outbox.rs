@@ -124,6 +124,39 @@ pub fn status_change_puts(
     }
 }
 
+/// The deletes of a submission's outbox items (sent or not: they hold its addresses and the
+/// e-mails' text), to add to its erasure's transaction.
+pub async fn deletes_for(
+    client: &Client,
+    table_name: &str,
+    code: &str,
+) -> Result<Vec<TransactWriteItem>, OutboxError> {
+    let out = client
+        .query()
+        .table_name(table_name)
+        .key_condition_expression("#pk = :pk")
+        .expression_attribute_names("#pk", PK)
+        .expression_attribute_values(":pk", s(pk(code)))
+        .projection_expression("#pk, #sk")
+        .expression_attribute_names("#sk", SK)
+        .send()
+        .await
+        .map_err(table_error)?;
+    Ok(out
+        .items()
+        .iter()
+        .filter_map(|item| {
+            let delete = aws_sdk_dynamodb::types::Delete::builder()
+                .table_name(table_name)
+                .key(PK, item.get(PK)?.clone())
+                .key(SK, item.get(SK)?.clone())
+                .build()
+                .ok()?;
+            Some(TransactWriteItem::builder().delete(delete).build())
+        })
+        .collect())
+}
+
 /// An outbox item as read back (from the table or from the stream's new image).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

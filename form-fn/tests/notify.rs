@@ -409,3 +409,61 @@ async fn every_email_template_renders_for_every_form() {
         "nothing to say"
     );
 }
+
+#[tokio::test]
+async fn the_digest_counts_cases_and_an_erasure_takes_the_emails_with_it() {
+    let svc = start().await;
+    let content = content();
+    let staff = Staff::new(
+        form_fn::table::client(Some(&svc.endpoint)).await,
+        &svc.table,
+    )
+    .unwrap();
+    let mailer = staff.mailer().unwrap();
+    assert!(
+        form_fn::digest::compose(&staff, mailer)
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing to say: nothing sent"
+    );
+
+    let form = notified_form(&content);
+    let code = submit(&svc, &form, &good_answers(&form)).await;
+    let digest = form_fn::digest::compose(&staff, mailer)
+        .await
+        .unwrap()
+        .expect("a case is new and open");
+    let n = content.site.notifications.as_ref().unwrap();
+    assert_eq!(digest.to, n.digest_addresses());
+    assert!(digest.text.contains(&form.title));
+    assert!(!digest.text.contains(&code), "counts, not cases");
+
+    // An erasure deletes the e-mails recorded for the submission (addresses, texts).
+    let bare = forms::normalise::code(&code).unwrap();
+    let out_pk = outbox::pk(&bare);
+    let count = || async {
+        svc.db
+            .query()
+            .table_name(&svc.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(out_pk.clone()),
+            )
+            .send()
+            .await
+            .unwrap()
+            .count()
+    };
+    assert_eq!(count().await, 2);
+    staff
+        .erase(
+            std::slice::from_ref(&bare),
+            form_fn::staff::person::Reason::Request,
+            "tests",
+        )
+        .await
+        .unwrap();
+    assert_eq!(count().await, 0);
+}
