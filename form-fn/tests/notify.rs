@@ -467,3 +467,106 @@ async fn the_digest_counts_cases_and_an_erasure_takes_the_emails_with_it() {
         .unwrap();
     assert_eq!(count().await, 0);
 }
+
+/// A DynamoDB stream event (new images) with one record per outbox item, as Lambda sends it.
+fn stream_event(entries: &[form_fn::outbox::Entry]) -> Value {
+    let records: Vec<Value> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            serde_json::json!({
+                "eventID": format!("ev{i}"),
+                "eventName": "INSERT",
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "me-south-1",
+                "eventSourceARN": "arn:aws:dynamodb:me-south-1:123456789012:table/forms/stream/2026-01-01T00:00:00.000",
+                "dynamodb": {
+                    "ApproximateCreationDateTime": 1_764_547_200,
+                    "Keys": { "pk": { "S": e.pk }, "sk": { "S": e.sk } },
+                    "NewImage": { "pk": { "S": e.pk }, "sk": { "S": e.sk }, "state": { "S": "pending" } },
+                    "SequenceNumber": format!("{}", 1000 + i),
+                    "SizeBytes": 100,
+                    "StreamViewType": "NEW_IMAGE"
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "Records": records })
+}
+
+#[tokio::test]
+async fn the_notifier_binary_under_lambda_reports_the_records_to_retry_then_sends_them() {
+    let svc = start().await;
+    let content = content();
+    let form = notified_form(&content);
+    submit(&svc, &form, &good_answers(&form)).await;
+    let db = form_fn::table::client(Some(&svc.endpoint)).await;
+    let outbox = Outbox::new(db, &svc.table);
+    let pending = outbox.pending(100).await.unwrap();
+    assert_eq!(pending.len(), 2);
+
+    let run = |ses: String| {
+        let (endpoint, table) = (svc.endpoint.clone(), svc.table.clone());
+        async move {
+            let runtime = common::runtime::LambdaRuntime::start().await;
+            let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-notifier"))
+                .env_clear()
+                .env("AWS_LAMBDA_RUNTIME_API", runtime.addr.to_string())
+                .env("AWS_LAMBDA_FUNCTION_NAME", "notifier")
+                .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+                .env("AWS_REGION", "me-south-1")
+                .env("AWS_ENDPOINT_URL_DYNAMODB", &endpoint)
+                .env("AWS_ENDPOINT_URL_SESV2", &ses)
+                .env("TABLE_NAME", &table)
+                .kill_on_drop(true)
+                .spawn()
+                .expect("the notifier starts");
+            (runtime, child)
+        }
+    };
+
+    // The mail service is down: the first record is reported for retry (and so every one after
+    // it, which Lambda sends again), and nothing is marked sent.
+    let (runtime, child) = run("http://127.0.0.1:9".to_string()).await;
+    let answer = runtime
+        .invoke("stream-1".into(), stream_event(&pending))
+        .await;
+    assert_eq!(
+        answer["batchItemFailures"][0]["itemIdentifier"], "1000",
+        "{answer}"
+    );
+    assert_eq!(outbox.pending(100).await.unwrap().len(), 2);
+    drop(child);
+
+    // With moto's SES, the same records are sent, once.
+    let Some(endpoint) = moto() else {
+        eprintln!("the sending half needs moto's SES (FORM_FN_TEST_ENDPOINT)");
+        return;
+    };
+    let ses = outbox::ses_client(Some(&endpoint)).await;
+    let from = Mailer::new(&content, None).unwrap().from().unwrap();
+    let domain = from.1.rsplit_once('@').unwrap().1.to_string();
+    ses.create_email_identity()
+        .email_identity(&domain)
+        .send()
+        .await
+        .unwrap();
+    let before = moto_sent(&endpoint).await.len();
+    let (runtime, _child) = run(endpoint.clone()).await;
+    for id in ["stream-2", "stream-3"] {
+        let answer = runtime.invoke(id.into(), stream_event(&pending)).await;
+        assert_eq!(
+            answer["batchItemFailures"],
+            serde_json::json!([]),
+            "{answer}"
+        );
+    }
+    assert!(outbox.pending(100).await.unwrap().is_empty());
+    assert_eq!(
+        moto_sent(&endpoint).await.len() - before,
+        2,
+        "the same records twice: each e-mail sent once"
+    );
+}

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod runtime;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
