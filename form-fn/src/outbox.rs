@@ -24,8 +24,6 @@ pub const PREFIX: &str = "OUT#";
 pub const PENDING: &str = "outbox#pending";
 /// Days an outbox item is kept after it was written (it holds addresses and the e-mail's text).
 pub const KEEP_DAYS: u64 = 30;
-/// Attempts after which an item the mail service keeps refusing is set aside (`failed`).
-pub const MAX_ATTEMPTS: u64 = 10;
 
 /// The outbox item's partition key for a submission's code.
 pub fn pk(code: &str) -> String {
@@ -327,7 +325,7 @@ pub enum Delivered {
     Sent(String),
     /// Another delivery had marked it sent already (or it is no longer pending).
     Already,
-    /// Refused for good, or refused [`MAX_ATTEMPTS`] times: set aside, not tried again.
+    /// Refused for good by the mail service (a rejected message): set aside, not tried again.
     SetAside,
 }
 
@@ -414,7 +412,7 @@ impl Outbox {
         }
     }
 
-    /// Counts a failed try; returns the tries so far.
+    /// Counts a failed try (the item's `attempts`); returns the tries so far.
     async fn count_attempt(&self, entry: &Entry) -> Result<u64, OutboxError> {
         let out = self
             .client
@@ -464,10 +462,10 @@ impl Outbox {
                 Ok(Delivered::SetAside)
             }
             Err(SendError::Again(why)) => {
-                if self.count_attempt(entry).await? >= MAX_ATTEMPTS {
-                    self.settle(entry, "failed", &why).await?;
-                    return Ok(Delivered::SetAside);
-                }
+                // Counted, never given up on: a mail service down for hours loses nothing. On AWS
+                // a record still failing after a day goes to the failure queue (an alarm), and
+                // the item stays pending for `form-fn-notifier drain`.
+                self.count_attempt(entry).await?;
                 Err(OutboxError(format!("not sent: {why}")))
             }
         }

@@ -13,7 +13,7 @@
 //! | attempt counter | `TRY#{scope}#{hmac hex}#{window start}` | `TRY` | `count`, `expires_at` |
 //! | erasure record | `AUDIT#{code}` | `ERASED` | `type` = `audit`, `action` = `erase`, `form`, `code`, `at`, `by` (staff member), `reason`, `expires_at` |
 //! | lookup keys complete | `META#lookup` | `META` | `at`: from then on every submission has its lookup keys |
-//! | outbox item (one e-mail to send) | `OUT#{code}` | `OUT#{seq:06}#{kind}` | `type` = `outbox`, `kind` (`staff`, `receipt`, `status`, `digest`), `code`, `to` (list of addresses), `subject`, `text`, `html` (rendered when recorded), `state` (`pending`, then `sent`, `refused` or `failed`), `created_at`, `created` (epoch seconds), `attempts`, `settled_at`, `note` (the mail service's message id or the file written; an error kind), `gsi1pk` = `outbox#pending` and `gsi1sk` = `{created_at}#{code}#{sk}` while pending, `expires_at` |
+//! | outbox item (one e-mail to send) | `OUT#{code}` | `OUT#{seq:06}#{kind}` | `type` = `outbox`, `kind` (`staff`, `receipt`, `status`, `digest`), `code`, `to` (list of addresses), `subject`, `text`, `html` (rendered when recorded), `state` (`pending`, then `sent`, or `refused` when the mail service rejects it for good), `created_at`, `created` (epoch seconds), `attempts`, `settled_at`, `note` (the mail service's message id or the file written; an error kind), `gsi1pk` = `outbox#pending` and `gsi1sk` = `{created_at}#{code}#{sk}` while pending, `expires_at` |
 //!
 //! A submission caught by the spam trap (its hidden field filled in) is stored like any other, with
 //! `spam` = `true`, `gsi1pk` = `{form}#spam` (so it is in no list of open requests) and an
