@@ -63,7 +63,14 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
         "replace it with the association's own detail, or set `example_values: true` in site.yaml while the details are examples",
     );
     let (file, text) = &site.config_file;
-    for value in site.config.contact.values() {
+    let notifications = site.config.notifications.iter().flat_map(|n| n.values());
+    for value in site
+        .config
+        .contact
+        .values()
+        .into_iter()
+        .chain(notifications)
+    {
         if forms::placeholder::looks_like_placeholder(value) {
             let (l, c) = forms::source::locate_value(text, value);
             d.push(

@@ -174,7 +174,8 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     let mut sources = Vec::new();
     // Without a readable site.yaml its own error is reported; a form's `captcha` is not also one.
     let captcha = config.as_ref().map(|c| c.captcha.is_some()).unwrap_or(true);
-    let (forms, unread) = load_forms(folder, &mut sources, captcha);
+    let notifications = config.as_ref().and_then(|c| c.notifications.clone());
+    let (forms, unread) = load_forms(folder, notifications.as_ref(), &mut sources, captcha);
     let config = config.map(|mut c| {
         if let Some(u) = &overrides.base_url {
             c.base_url = u.trim_end_matches('/').to_string();
@@ -332,6 +333,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
 /// as naming a missing form).
 fn load_forms(
     folder: &mut Folder,
+    notifications: Option<&forms::Notifications>,
     sources: &mut Vec<MarkdownSource>,
     captcha_configured: bool,
 ) -> (Vec<FormDef>, Vec<String>) {
@@ -365,6 +367,11 @@ fn load_forms(
                         )),
                     );
                 }
+                folder.problems.extend(
+                    forms::notify::check_form(notifications, &def, &file, &text)
+                        .into_iter()
+                        .map(Diagnostic::from),
+                );
                 let page = model::form_path(&def.id);
                 let mut add = |key: &str, after: Option<&str>, value: &Option<String>| {
                     if let Some(value) = value {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs and faults.rs)
+# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs, faults.rs and notify.rs)
 # once more, against a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
 # on a free loopback port, one test at a time. moto is started through lib/moto_serialised.py,
 # which applies its requests one at a time as DynamoDB applies conditional writes atomically:
@@ -40,5 +40,5 @@ echo "moto_server on 127.0.0.1:$port"
 # moto, which would forget every table; 4 clients send at once (moto answers one at a time). Its
 # counts are printed (--nocapture).
 FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
-  cargo test --workspace --locked --test service --test admin --test rights --test faults -- --test-threads=1 \
+  cargo test --workspace --locked --test service --test admin --test rights --test faults --test notify -- --test-threads=1 \
   --nocapture
