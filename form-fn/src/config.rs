@@ -51,11 +51,23 @@ pub struct Config {
     /// `FORMS_SUBMISSIONS_PER_CLIENT`: new submissions one client address (IPv6: one /64) may send
     /// in one counting window; past it the answer is `429` until the window ends.
     pub submissions_per_client: u64,
+    /// `COGNITO_USER_POOL_ID`: the staff's user pool (its region is the id's prefix). With
+    /// `COGNITO_CLIENT_ID`, staff sign in with it; without, only the local one-time link exists.
+    pub cognito_pool_id: Option<String>,
+    /// `COGNITO_CLIENT_ID`: the pool's app client the sign-in pages use.
+    pub cognito_client_id: Option<String>,
+    /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`: another address for Cognito (a test server);
+    /// the pool's keys are then fetched from it too.
+    pub cognito_endpoint: Option<String>,
+    /// The secret of the local one-time sign-in link (set by `cargo run -p form-fn`, never under
+    /// Lambda); `None`: no such link.
+    pub local_link: Option<String>,
 }
 
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> Config {
+        let cognito_endpoint = std::env::var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER");
         Config {
             table: std::env::var("TABLE_NAME")
                 .ok()
@@ -97,6 +109,10 @@ impl Config {
                 .ok()
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(DEFAULT_SUBMISSIONS_PER_CLIENT),
+            cognito_pool_id: non_empty(std::env::var("COGNITO_USER_POOL_ID")),
+            cognito_client_id: non_empty(std::env::var("COGNITO_CLIENT_ID")),
+            cognito_endpoint: non_empty(cognito_endpoint),
+            local_link: None,
         }
     }
 
@@ -104,6 +120,14 @@ impl Config {
     pub fn local_addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
+}
+
+/// An environment variable's value, trimmed, unless unset or empty.
+fn non_empty(value: Result<String, std::env::VarError>) -> Option<String> {
+    value
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// The values of `FORMS_ORIGIN_VERIFY` (`current,previous`), blanks around them and empty ones
@@ -131,6 +155,10 @@ impl Default for Config {
             origin_verify: Vec::new(),
             client_key: ClientKey::random(),
             submissions_per_client: DEFAULT_SUBMISSIONS_PER_CLIENT,
+            cognito_pool_id: None,
+            cognito_client_id: None,
+            cognito_endpoint: None,
+            local_link: None,
         }
     }
 }

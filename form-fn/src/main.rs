@@ -63,7 +63,12 @@ async fn run(config: Config) -> Result<(), String> {
     serve_locally(config).await
 }
 
-async fn serve_locally(config: Config) -> Result<(), String> {
+async fn serve_locally(mut config: Config) -> Result<(), String> {
+    // Staff sign in on this machine through a one-time link printed below.
+    #[cfg(feature = "local")]
+    {
+        config.local_link = Some(form_fn::auth::session::random_hex(24));
+    }
     #[cfg(feature = "local")]
     let mut local = None;
     let endpoint = match &config.endpoint {

@@ -1,26 +1,29 @@
-//! The staff actions, once, for the staff command (`form-fn-admin`) and any staff interface that
-//! comes later: list submissions by form, status and date, show one, set its status with a message
-//! to the beneficiary (seen on follow-up), export ([`export`]), and serve a person's rights: find,
-//! export, correct and erase their records, and purge what has outlived its retention
-//! ([`person`]). Callers parse and print; the rules are here.
+//! The staff actions, once, for the staff command (`form-fn-admin`) and the staff inbox
+//! ([`crate::inbox`]): list submissions by form, status and date, show one, page through the
+//! inbox's list ([`queue`]); act on a case, each action conditional on the version the staff
+//! member saw ([`case`]: status with a message to the beneficiary, assign or refer, internal
+//! note, data checked against the documents, who opened it); export ([`export`]); and serve a
+//! person's rights: find, export, correct and erase their records, and purge what has outlived
+//! its retention ([`person`]). Callers parse and print; the rules are here.
 //!
-//! The actions run with the staff member's own AWS credentials (profile, SSO or environment),
-//! never the service's, so there is no new password to guard. Their DynamoDB calls are here, not in
-//! [`crate::store`]: they need permissions the service does not have (query the index, scan, change
-//! or delete a submission).
+//! The command runs with the staff member's own AWS credentials (profile, SSO or environment);
+//! the inbox with the service's role, after a Cognito sign-in. The DynamoDB calls are here, not in
+//! [`crate::store`], which holds the beneficiaries' side.
 
+pub mod case;
 pub mod export;
 pub mod person;
+pub mod queue;
 
-use std::collections::HashMap;
+pub use case::ActionError;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::AttributeValue;
 use forms::normalise::display_code;
 use forms::{FormDef, Status};
 
 use crate::content::Content;
-use crate::store::{Change, Record, history_entry, now_epoch, now_rfc3339};
+use crate::store::{Record, now_epoch};
 use crate::table::{self, GSI, GSI_PK, GSI_SK, PK, SK};
 
 /// Which submissions a listing or export covers.
@@ -66,11 +69,21 @@ impl Staff {
                     .join("\n"),
             )
         })?;
-        Ok(Staff {
+        Ok(Staff::with_content(client, table, content))
+    }
+
+    /// The staff view of `table` at `client`, knowing the forms of `content`.
+    pub fn with_content(client: Client, table: impl Into<String>, content: Content) -> Staff {
+        Staff {
             client,
             table: table.into(),
             content,
-        })
+        }
+    }
+
+    /// The forms this staff view knows.
+    pub fn content(&self) -> &Content {
+        &self.content
     }
 
     fn forms(&self, filter: &Filter) -> Result<Vec<&FormDef>, StaffError> {
@@ -158,69 +171,5 @@ impl Staff {
             .and_then(Record::from_item)
             .filter(|r| r.expires_at > now_epoch())
             .ok_or_else(|| StaffError(format!("no submission {}", display_code(code))))
-    }
-
-    /// Sets a submission's status, adds it to the history and sets (or clears) the message shown
-    /// to the beneficiary.
-    pub async fn set_status(
-        &self,
-        code: &str,
-        status: Status,
-        message: Option<&str>,
-    ) -> Result<Record, StaffError> {
-        let record = self.show(code).await?;
-        let at = now_rfc3339();
-        let change = Change {
-            status,
-            at: at.clone(),
-            message: message.map(str::to_string),
-        };
-        let mut values: HashMap<String, AttributeValue> = HashMap::new();
-        values.insert(
-            ":status".into(),
-            AttributeValue::S(status.as_str().to_string()),
-        );
-        values.insert(":at".into(), AttributeValue::S(at));
-        values.insert(
-            ":gsi".into(),
-            AttributeValue::S(table::gsi_pk(&record.form, status)),
-        );
-        values.insert(
-            ":change".into(),
-            AttributeValue::L(vec![history_entry(&change)]),
-        );
-        values.insert(":empty".into(), AttributeValue::L(Vec::new()));
-        values.insert(":one".into(), AttributeValue::N("1".to_string()));
-        let mut expr = "ADD #ver :one SET #status = :status, #updated = :at, #gsi = :gsi, #history = list_append(if_not_exists(#history, :empty), :change)".to_string();
-        match message {
-            Some(m) => {
-                values.insert(":message".into(), AttributeValue::S(m.to_string()));
-                expr.push_str(", #message = :message");
-            }
-            None => expr.push_str(" REMOVE #message"),
-        }
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key(PK, AttributeValue::S(table::submission_pk(code)))
-            .key(SK, AttributeValue::S(table::SK_SUBMISSION.to_string()))
-            .update_expression(expr)
-            .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#gsi", GSI_PK)
-            .expression_attribute_names("#updated", "updated_at")
-            .expression_attribute_names("#history", "history")
-            .expression_attribute_names("#message", "message")
-            .expression_attribute_names("#ver", table::VERSION)
-            .set_expression_attribute_values(Some(values))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await
-            .map_err(|e| sdk_error("the status was not changed", e))?;
-        out.attributes().and_then(Record::from_item).ok_or_else(|| {
-            StaffError("the status was changed but could not be read back".to_string())
-        })
     }
 }

@@ -7,12 +7,14 @@
 //!
 //! | item | `pk` | `sk` | other attributes |
 //! | --- | --- | --- | --- |
-//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contacts` (list: each contact field's value given with it, normalised by `forms::normalise::contact` — phone in E.164, e-mail trimmed and in lower case — any of which opens the follow-up; items stored before it have one string `contact` instead, read the same way), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `idempotency_pk` (the `pk` of its idempotency key), `version` (number, absent = 0, one more at every staff change), `corrections` (list of `{field, at, by}`, never a value), `gsi1pk`, `gsi1sk`, `expires_at` |
+//! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contacts` (list: each contact field's value given with it, normalised by `forms::normalise::contact` — phone in E.164, e-mail trimmed and in lower case — any of which opens the follow-up; items stored before it have one string `contact` instead, read the same way), `message` (the latest message from staff), `history` (list of `{status, at, message, by}`, `by` the staff member, absent before it was recorded), `assignee` (the staff member's e-mail), `checked` (`{kind, at, by}`: data checked against the documents), `events` (the internal log, never shown to the beneficiary: list of `{kind, at, by, to, text}`, `kind` one of `note`, `assign`, `refer`, `checked`, `status`), `idempotency_pk` (the `pk` of its idempotency key), `version` (number, absent = 0, one more at every staff change), `corrections` (list of `{field, at, by}`, never a value), `gsi1pk`, `gsi1sk`, `expires_at` |
 //! | lookup key | `WHO#{sha-256 hex}` | `SUB#{code}` | `type` = `lookup`, `form`, `expires_at` (the submission's) |
 //! | idempotency key | `IDEM#{sha-256 hex}` | `IDEM` | `code`, `received_at`, `expected_by`, `expires_at` (end of the window in which a repeat gets the same code) |
 //! | attempt counter | `TRY#{scope}#{hmac hex}#{window start}` | `TRY` | `count`, `expires_at` |
 //! | erasure record | `AUDIT#{code}` | `ERASED` | `type` = `audit`, `action` = `erase`, `form`, `code`, `at`, `by` (staff member), `reason`, `expires_at` |
 //! | lookup keys complete | `META#lookup` | `META` | `at`: from then on every submission has its lookup keys |
+//! | staff session | `STAFF#{staff id}` | `SESS#{sha-256 hex of the session secret}` | `email`, `role`, `csrf`, `created`, `seen` (epoch seconds), `expires_at` (its absolute end) |
+//! | case opened | `OPENED#{code}` | `{at}#{staff e-mail}#{random code}` | `at`, `by`, `expires_at` (the submission's) |
 //!
 //! A submission caught by the spam trap (its hidden field filled in) is stored like any other, with
 //! `spam` = `true`, `gsi1pk` = `{form}#spam` (so it is in no list of open requests) and an

@@ -213,8 +213,8 @@ impl Staff {
         Ok(out.item().is_some())
     }
 
-    /// Every record of the person with this identifier, oldest first.
-    pub async fn find_person(&self, id: &Identifier) -> Result<Found, StaffError> {
+    /// The codes whose lookup keys hold this identifier (one query, no scan).
+    async fn lookup_codes(&self, id: &Identifier) -> Result<BTreeSet<String>, StaffError> {
         let mut codes = BTreeSet::new();
         let mut start = None;
         loop {
@@ -239,6 +239,26 @@ impl Staff {
                 _ => break,
             }
         }
+        Ok(codes)
+    }
+
+    /// The records holding this identifier found through the lookup keys alone (never a scan),
+    /// oldest first: the inbox's search.
+    pub async fn find_indexed(&self, id: &Identifier) -> Result<Vec<Record>, StaffError> {
+        let mut records = Vec::new();
+        for code in &self.lookup_codes(id).await? {
+            if let Some(r) = self.read(code).await? {
+                records.push(r);
+            }
+        }
+        records.retain(|r| self.identifiers_of(r).contains(id));
+        records.sort_by(|a, b| (&a.received_at, &a.code).cmp(&(&b.received_at, &b.code)));
+        Ok(records)
+    }
+
+    /// Every record of the person with this identifier, oldest first.
+    pub async fn find_person(&self, id: &Identifier) -> Result<Found, StaffError> {
+        let codes = self.lookup_codes(id).await?;
         let mut records = Vec::new();
         for code in &codes {
             if let Some(r) = self.read(code).await? {
