@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::answer::with_outcome;
 use crate::app::{self, App};
-use crate::auth::cognito::{SignInError, Step};
+use crate::auth::cognito::{Cognito, SignInError, Step};
 use crate::auth::session::{self, COOKIE, PRE_COOKIE, Session};
 use crate::auth::{Role, StaffMember};
 use crate::client::Client;
@@ -336,6 +336,26 @@ fn field(fields: &Fields, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What every sign-in step needs: the form's own token, checked, and the user pool.
+async fn sign_in_step<'a>(
+    app: &'a App,
+    headers: &HeaderMap,
+    fields: &Fields,
+) -> Result<(String, &'a Cognito), Response> {
+    let Some(pre) = pre_token(headers, fields) else {
+        return Err(token_refused(app));
+    };
+    match app.auth.cognito().await {
+        Some(cognito) => Ok((pre, cognito)),
+        None => Err(error_page(
+            app,
+            StatusCode::NOT_FOUND,
+            "غير متاح",
+            "الدخول بكلمة المرور غير مُعدّ في هذه النسخة.",
+        )),
+    }
+}
+
 /// `POST /api/staff/sign-in`: e-mail and password.
 pub async fn sign_in(
     State(app): State<Arc<App>>,
@@ -343,16 +363,9 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let Some(pre) = pre_token(&headers, &fields) else {
-        return token_refused(&app);
-    };
-    let Some(cognito) = app.auth.cognito().await else {
-        return error_page(
-            &app,
-            StatusCode::NOT_FOUND,
-            "غير متاح",
-            "الدخول بكلمة المرور غير مُعدّ في هذه النسخة.",
-        );
+    let (pre, cognito) = match sign_in_step(&app, &headers, &fields).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let username = field(&fields, "email").to_lowercase();
     let password = fields.get("password").cloned().unwrap_or_default();
@@ -373,16 +386,9 @@ pub async fn challenge(
     headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let Some(pre) = pre_token(&headers, &fields) else {
-        return token_refused(&app);
-    };
-    let Some(cognito) = app.auth.cognito().await else {
-        return error_page(
-            &app,
-            StatusCode::NOT_FOUND,
-            "غير متاح",
-            "الدخول بكلمة المرور غير مُعدّ في هذه النسخة.",
-        );
+    let (pre, cognito) = match sign_in_step(&app, &headers, &fields).await {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let username = field(&fields, "username");
     let cognito_session = field(&fields, "session");
