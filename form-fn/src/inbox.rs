@@ -564,7 +564,7 @@ fn row(app: &App, r: &Record, today: &str) -> Row {
             .form(&r.form)
             .map_or(r.form.clone(), |f| f.title.clone()),
         status: r.status,
-        status_label: r.status.label(),
+        status_label: r.status.label(app.staff.kind_of(r)),
         received_at: r.received_at.clone(),
         age_days: age,
         overdue: r.status.is_open() && r.expected_by.as_deref().is_some_and(|d| d < today),
@@ -661,6 +661,12 @@ pub async fn inbox(
     };
     let selected_form = q.get("form").cloned().unwrap_or_default();
     let selected_status = q.get("status").cloned().unwrap_or_default();
+    // The statuses offered: those of the chosen form's kind, else a request's (every status).
+    let list_kind = app
+        .content
+        .form(&selected_form)
+        .map(|f| f.kind)
+        .unwrap_or_default();
     let keep: Vec<(String, String)> = ["form", "status", "whose", "overdue"]
         .iter()
         .filter_map(|k| Some((k.to_string(), q.get(*k).filter(|v| !v.is_empty())?.clone())))
@@ -687,11 +693,11 @@ pub async fn inbox(
                 selected: f.id == selected_form,
             })
             .collect(),
-        statuses: Status::ALL
+        statuses: Status::for_kind(list_kind)
             .iter()
             .map(|st| Choice {
                 id: st.as_str().to_string(),
-                label: st.label().to_string(),
+                label: st.label(list_kind).to_string(),
                 selected: st.as_str() == selected_status,
             })
             .collect(),
@@ -789,7 +795,7 @@ fn event_label(kind: &str) -> &'static str {
     }
 }
 
-fn event_row(e: &crate::store::Event) -> EventRow {
+fn event_row(e: &crate::store::Event, kind: forms::FormKind) -> EventRow {
     EventRow {
         label: event_label(&e.kind),
         at: e.at.clone(),
@@ -799,7 +805,7 @@ fn event_row(e: &crate::store::Event) -> EventRow {
             e.text
                 .as_deref()
                 .and_then(|t| t.parse::<Status>().ok())
-                .map(|s| s.label().to_string())
+                .map(|s| s.label(kind).to_string())
         } else {
             e.text.clone()
         },
@@ -851,6 +857,7 @@ async fn case_page(
     done: Option<&'static str>,
     kept: Kept,
 ) -> Response {
+    let kind = app.staff.kind_of(r);
     let openings = app.staff.openings(&r.code, 20).await.unwrap_or_default();
     let today = today();
     let view = CaseView {
@@ -862,12 +869,12 @@ async fn case_page(
             .form(&r.form)
             .map_or(r.form.clone(), |f| f.title.clone()),
         status: r.status,
-        status_label: r.status.label(),
-        statuses: Status::ALL
+        status_label: r.status.label(kind),
+        statuses: Status::for_kind(kind)
             .iter()
             .map(|st| Choice {
                 id: st.as_str().to_string(),
-                label: st.label().to_string(),
+                label: st.label(kind).to_string(),
                 selected: *st == r.status,
             })
             .collect(),
@@ -882,21 +889,21 @@ async fn case_page(
             .iter()
             .rev()
             .map(|h| HistoryRow {
-                status_label: h.status.label(),
+                status_label: h.status.label(kind),
                 at: h.at.clone(),
                 by: h.by.clone(),
                 message: h.message.clone(),
             })
             .collect(),
-        events: r.events.iter().rev().map(event_row).collect(),
+        events: r.events.iter().rev().map(|e| event_row(e, kind)).collect(),
         notes: r
             .events
             .iter()
             .rev()
             .filter(|e| e.kind == "note")
-            .map(event_row)
+            .map(|e| event_row(e, kind))
             .collect(),
-        checked: r.checked.as_ref().map(event_row),
+        checked: r.checked.as_ref().map(|e| event_row(e, kind)),
         assignee: r.assignee.clone(),
         openings,
         error,

@@ -172,4 +172,12 @@ impl Staff {
             .filter(|r| r.expires_at > now_epoch())
             .ok_or_else(|| StaffError(format!("no submission {}", display_code(code))))
     }
+
+    /// The kind of the form a record was sent with (a request, for a form no longer defined).
+    pub fn kind_of(&self, r: &Record) -> forms::FormKind {
+        self.content
+            .form(&r.form)
+            .map(|f| f.kind)
+            .unwrap_or_default()
+    }
 }

@@ -91,7 +91,7 @@ fn confirmed(app: &App, json: bool, form: &FormDef, receipt: &Receipt) -> Respon
                 "code": code,
                 "form": form.id,
                 "status": Status::Received,
-                "status_label": Status::Received.label(),
+                "status_label": Status::Received.label(form.kind),
                 "received_at": receipt.received_at,
                 "expected_by": receipt.expected_by,
                 "response": form.response,

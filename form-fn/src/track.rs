@@ -48,18 +48,18 @@ fn contact_matches(stored: &[String], given: &str) -> bool {
 /// What the follow-up shows of a record.
 pub fn result_of(app: &App, record: &Record) -> TrackResult {
     let form = app.content.form(&record.form);
-    let form_title = form
-        .map(|f| f.title.clone())
-        .unwrap_or_else(|| record.form.clone());
+    let form_title = form.map_or_else(|| record.form.clone(), |f| f.title.clone());
     let response = form.and_then(|f| f.response.clone());
     // A date stored under an earlier definition is shown only while the form promises one.
     let promised = response.as_ref().is_some_and(|r| r.is_promise());
+    let kind = form.map(|f| f.kind).unwrap_or_default();
     TrackResult {
         code: display_code(&record.code),
         form: record.form.clone(),
         form_title,
+        kind,
         status: record.status,
-        status_label: record.status.label(),
+        status_label: record.status.label(kind),
         received_at: record.received_at.clone(),
         updated_at: record.updated_at.clone(),
         expected_by: record.expected_by.clone().filter(|_| promised),
@@ -70,7 +70,7 @@ pub fn result_of(app: &App, record: &Record) -> TrackResult {
             .iter()
             .map(|c| HistoryView {
                 status: c.status,
-                status_label: c.status.label(),
+                status_label: c.status.label(kind),
                 at: c.at.clone(),
             })
             .collect(),

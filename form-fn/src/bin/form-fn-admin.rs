@@ -468,14 +468,14 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     })
 }
 
-fn summary_line(r: &Record) -> String {
+fn summary_line(r: &Record, kind: forms::FormKind) -> String {
     format!(
         "{}  {:<10} {:<13} {}  {}",
         display_code(&r.code),
         r.form,
         r.status.as_str(),
         r.received_at,
-        r.status.label()
+        r.status.label(kind)
     )
 }
 
@@ -531,14 +531,15 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 stdout.write_all(&staff.json(&records)).map_err(io)?;
             } else {
                 for r in &records {
-                    writeln!(stdout, "{}", summary_line(r)).map_err(io)?;
+                    writeln!(stdout, "{}", summary_line(r, staff.kind_of(r))).map_err(io)?;
                 }
                 eprintln!("{} submission(s)", records.len());
             }
         }
         Command::Show { code } => {
             let r = staff.show(&code).await?;
-            let text = serde_json::to_string_pretty(&record_json(&r)).expect("records serialise");
+            let text = serde_json::to_string_pretty(&record_json(&r, staff.kind_of(&r)))
+                .expect("records serialise");
             writeln!(stdout, "{text}").map_err(io)?;
         }
         Command::SetStatus {
@@ -551,7 +552,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
             let r = staff
                 .set_status(&code, status, message.as_deref(), version, &by)
                 .await?;
-            writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
         }
         Command::Assign {
             code,
@@ -564,7 +565,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
             let r = staff
                 .assign(&code, &to, refer, note.as_deref(), version, &by)
                 .await?;
-            writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
         }
         Command::Note {
             code,
@@ -573,12 +574,12 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
         } => {
             let by = staff_member(inv.by)?;
             let r = staff.note(&code, &text, version, &by).await?;
-            writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
         }
         Command::Checked { code, version } => {
             let by = staff_member(inv.by)?;
             let r = staff.mark_checked(&code, version, &by).await?;
-            writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
         }
         Command::StaffInvite { .. }
         | Command::StaffDisable { .. }
@@ -600,7 +601,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 stdout.write_all(&staff.json(&found)).map_err(io)?;
             } else {
                 for r in &found {
-                    writeln!(stdout, "{}", summary_line(r)).map_err(io)?;
+                    writeln!(stdout, "{}", summary_line(r, staff.kind_of(r))).map_err(io)?;
                 }
                 eprintln!("{} submission(s) of this {}", found.len(), kind_name(&who));
             }
@@ -662,7 +663,13 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                     CorrectError::Staff(e) => e,
                     other => StaffError(format!("{}: {other}", display_code(&code))),
                 })?;
-            writeln!(stdout, "{}  version {}", summary_line(&r), r.version).map_err(io)?;
+            writeln!(
+                stdout,
+                "{}  version {}",
+                summary_line(&r, staff.kind_of(&r)),
+                r.version
+            )
+            .map_err(io)?;
         }
         Command::PurgeExpired => {
             let n = staff.purge_expired().await?;

@@ -168,7 +168,18 @@ impl Staff {
         seen: Option<u64>,
         by: &str,
     ) -> Result<Record, ActionError> {
-        let form = self.show(code).await?.form;
+        let record = self.show(code).await?;
+        let kind = self.kind_of(&record);
+        if !status.applies_to(kind) {
+            let names: Vec<_> = Status::for_kind(kind).iter().map(|s| s.as_str()).collect();
+            return Err(StaffError(format!(
+                "status {status} does not apply to a submission of form {:?} (kind {kind:?}): use one of {}",
+                record.form,
+                names.join(", ")
+            ))
+            .into());
+        }
+        let form = record.form;
         let at = now_rfc3339();
         let message = message.map(str::trim);
         let change = Change {
