@@ -156,9 +156,14 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     assert_eq!(shown.message, None);
     assert_eq!(shown.history.len(), 4);
     // The command refuses a stale version too, and says so.
-    let out = admin(&svc, &["set-status", &first, "accepted", "--version", "1"]).await;
+    let out = admin(
+        &svc,
+        &["set-status", &first, "needs_info", "--version", "1"],
+    )
+    .await;
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("changed since"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("changed since"), "{said}");
     assert_eq!(staff.show(&bare).await.unwrap().status, Status::Completed);
 
     // Feedback is never "accepted": the status is refused, naming those that fit.
