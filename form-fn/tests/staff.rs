@@ -809,3 +809,53 @@ async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
     assert!(!list.body.contains(&forms::normalise::display_code(&code)));
     assert_eq!(b.get(&format!("/api/staff/cases/{code}")).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_session_ends_when_idle_at_its_absolute_end_and_with_its_account() {
+    use form_fn::auth::session::{ABSOLUTE_SECS, IDLE_SECS, Sessions};
+    use form_fn::auth::{Role, StaffMember};
+    let svc = start().await;
+    let sessions = Sessions::new(
+        form_fn::table::client(Some(&svc.endpoint)).await,
+        &svc.table,
+    );
+    let member = StaffMember {
+        id: "sub-1".into(),
+        email: "huda@example.org".into(),
+        role: Role::Caseworker,
+    };
+    let t0 = 1_900_000_000;
+    let idle = sessions.start(&member, t0).await.unwrap();
+    let found = sessions.find(&idle, t0 + 60).await.unwrap().expect("live");
+    assert_eq!(found.member, member);
+    assert_eq!(
+        sessions.find(&idle, t0 + 60 + IDLE_SECS).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        sessions.find(&idle, t0 + 120).await.unwrap(),
+        None,
+        "ended for good"
+    );
+
+    // Used every 20 minutes, it still ends at its absolute end.
+    let busy = sessions.start(&member, t0).await.unwrap();
+    let mut t = t0;
+    while t + 1200 < t0 + ABSOLUTE_SECS {
+        t += 1200;
+        assert!(sessions.find(&busy, t).await.unwrap().is_some(), "at {t}");
+    }
+    assert_eq!(
+        sessions.find(&busy, t0 + ABSOLUTE_SECS).await.unwrap(),
+        None
+    );
+
+    // A disabled account's sessions all end; a forged cookie finds none.
+    let a = sessions.start(&member, t0).await.unwrap();
+    let b = sessions.start(&member, t0).await.unwrap();
+    assert_eq!(sessions.end_all(&member.id).await.unwrap(), 2);
+    assert_eq!(sessions.find(&a, t0 + 1).await.unwrap(), None);
+    assert_eq!(sessions.find(&b, t0 + 1).await.unwrap(), None);
+    let forged = format!("{}.{}", member.id, "0".repeat(64));
+    assert_eq!(sessions.find(&forged, t0 + 1).await.unwrap(), None);
+}
