@@ -76,12 +76,13 @@ fn request_id(req: &Request) -> String {
 
 /// The route a path falls under (the raw path is not logged: it could hold anything).
 fn route_of(path: &str) -> &'static str {
-    use crate::router::{HEALTH, SUBMIT, TRACK};
+    use crate::app::{HEALTH, STAFF_INBOX, SUBMIT, TRACK};
     let prefix = SUBMIT.trim_end_matches("{form}");
     match path {
         p if p == TRACK => TRACK,
         p if p == HEALTH => HEALTH,
         p if p.starts_with(prefix) && !p[prefix.len()..].contains('/') => SUBMIT,
+        p if p == STAFF_INBOX || p.starts_with("/api/staff/") => STAFF_INBOX,
         _ => "other",
     }
 }

@@ -3,20 +3,14 @@
 //! (`FORMS_CAPTCHA_SECRET`) and the client's address go to the provider's verify address, which
 //! answers `{"success": true|false, ...}`. Tests point `FORMS_CAPTCHA_VERIFY_URL` at a stand-in.
 //!
-//! The HTTP client is the TLS stack the AWS SDK already brings (hyper with rustls and the system's
-//! roots), made at the first verification so that a start without one costs nothing.
+//! The HTTP client is the service's one outgoing client (`crate::https`).
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{Request, header};
 use forms::captcha::Provider;
 use http_body_util::{BodyExt, Full};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client as HttpClient;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 
 /// How long the provider may take to answer; the request's own deadline still decides whether a
 /// write may begin after it.
@@ -43,27 +37,6 @@ pub enum Verdict {
 #[derive(Debug, thiserror::Error)]
 #[error("the challenge provider did not answer: {0}")]
 pub struct Unreachable(String);
-
-type Https = HttpClient<HttpsConnector<HttpConnector>, Full<Bytes>>;
-
-fn http() -> &'static Https {
-    static CLIENT: OnceLock<Https> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        let mut roots = rustls::RootCertStore::empty();
-        for cert in rustls_native_certs::load_native_certs().certs {
-            let _ = roots.add(cert);
-        }
-        let tls = rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .build();
-        HttpClient::builder(TokioExecutor::new()).build(connector)
-    })
-}
 
 impl Verifier {
     /// A verifier for `provider` with `secret`, at `url` or the provider's own verify address.
@@ -100,7 +73,8 @@ impl Verifier {
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| Unreachable(e.to_string()))?;
         let ask = async {
-            let resp = http()
+            let resp = crate::https::client()
+                .map_err(Unreachable)?
                 .request(req)
                 .await
                 .map_err(|e| Unreachable(e.to_string()))?;

@@ -61,6 +61,17 @@ pub struct Config {
     /// drains the outbox itself (locally: default `outbox/` beside the data file; under Lambda
     /// never: the notifier does).
     pub outbox_dir: Option<PathBuf>,
+    /// `COGNITO_USER_POOL_ID`: the staff's user pool (its region is the id's prefix). With
+    /// `COGNITO_CLIENT_ID`, staff sign in with it; without, only the local one-time link exists.
+    pub cognito_pool_id: Option<String>,
+    /// `COGNITO_CLIENT_ID`: the pool's app client the sign-in pages use.
+    pub cognito_client_id: Option<String>,
+    /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`: another address for Cognito (a test server);
+    /// the pool's keys are then fetched from it too.
+    pub cognito_endpoint: Option<String>,
+    /// The secret of the local one-time sign-in link (set by `cargo run -p form-fn`, never under
+    /// Lambda); `None`: no such link.
+    pub local_link: Option<String>,
 }
 
 impl Config {
@@ -79,6 +90,7 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_file.with_file_name("outbox"))
         });
+        let cognito_endpoint = std::env::var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER");
         Config {
             outbox_dir,
             table: std::env::var("TABLE_NAME")
@@ -123,6 +135,10 @@ impl Config {
             captcha_verify_url: std::env::var("FORMS_CAPTCHA_VERIFY_URL")
                 .ok()
                 .filter(|v| !v.trim().is_empty()),
+            cognito_pool_id: non_empty(std::env::var("COGNITO_USER_POOL_ID")),
+            cognito_client_id: non_empty(std::env::var("COGNITO_CLIENT_ID")),
+            cognito_endpoint: non_empty(cognito_endpoint),
+            local_link: None,
         }
     }
 
@@ -130,6 +146,14 @@ impl Config {
     pub fn local_addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
+}
+
+/// An environment variable's value, trimmed, unless unset or empty.
+fn non_empty(value: Result<String, std::env::VarError>) -> Option<String> {
+    value
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// The values of `FORMS_ORIGIN_VERIFY` (`current,previous`), blanks around them and empty ones
@@ -160,6 +184,10 @@ impl Default for Config {
             captcha_secret: None,
             captcha_verify_url: None,
             outbox_dir: None,
+            cognito_pool_id: None,
+            cognito_client_id: None,
+            cognito_endpoint: None,
+            local_link: None,
         }
     }
 }

@@ -12,8 +12,9 @@ form-fn: the form service.
 
 Usage: form-fn [--port N]
 
-Serves POST /api/forms/{form}, POST /api/track and GET /api/health on 127.0.0.1 (port: --port,
-else PORT, else 3000). The store is the embedded one, kept in FORMS_DATA_FILE (default
+Serves POST /api/forms/{form}, POST /api/track, GET /api/health and the staff inbox under
+/api/staff on 127.0.0.1 (port: --port, else PORT, else 3000); staff sign in through the one-time
+link it prints (from this machine only). The store is the embedded one, kept in FORMS_DATA_FILE (default
 .data/forms.sqlite), unless AWS_ENDPOINT_URL_DYNAMODB names a DynamoDB-compatible endpoint.
 Under Lambda (AWS_LAMBDA_RUNTIME_API set) it answers the function's invocations instead.
 ";
@@ -64,6 +65,12 @@ async fn run(config: Config) -> Result<(), String> {
 }
 
 async fn serve_locally(config: Config) -> Result<(), String> {
+    // Staff sign in on this machine through a one-time link printed at start.
+    #[cfg(feature = "local")]
+    let config = Config {
+        local_link: Some(form_fn::auth::session::random_hex(24)),
+        ..config
+    };
     #[cfg(feature = "local")]
     let mut local = None;
     let endpoint = match &config.endpoint {

@@ -207,6 +207,14 @@ impl Pages {
             })
     }
 
+    /// A staff page: `templates/staff/{name}`, with `view` as `v`.
+    pub fn staff<T: Serialize>(&self, name: &str, title: &str, path: &str, view: &T) -> String {
+        let mut ctx = self.context(title, path);
+        ctx.insert("v", view);
+        self.render(&format!("staff/{name}"), &ctx)
+            .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
+    }
+
     /// An error page.
     pub fn error(&self, view: &ErrorView<'_>) -> String {
         let mut ctx = self.context(view.title, "/");

@@ -16,44 +16,14 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::answer;
+pub use crate::app::{App, HEALTH, SUBMIT, TRACK};
 use crate::body;
 use crate::client::{self, Client, ViaCdn};
-use crate::content::Content;
-use crate::pages::Pages;
-use crate::store::{self, Store};
-use crate::{access_log, submit, track};
-
-/// The submission route.
-pub const SUBMIT: &str = "/api/forms/{form}";
-/// The follow-up route.
-pub const TRACK: &str = "/api/track";
-/// The monitoring route.
-pub const HEALTH: &str = "/api/health";
+use crate::store;
+use crate::{access_log, app, inbox, submit, track};
 
 /// How long one request may take in all; the store's own timeouts are shorter.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(9);
-
-/// What every handler shares.
-pub struct App {
-    pub content: Content,
-    pub store: Store,
-    pub pages: Pages,
-    /// The values CloudFront may send in `X-Origin-Verify` (current and, during a rotation,
-    /// previous), when the service is behind it; empty otherwise.
-    pub origin_verify: Vec<String>,
-    /// New submissions one client may send in one counting window.
-    pub submissions_per_client: u64,
-    /// The site's own origin (`https://host`), from which its forms are posted.
-    pub site_origin: String,
-    /// Other origins allowed to post (`FORMS_CORS_ORIGINS`).
-    pub cors_origins: Vec<String>,
-    /// The challenge's verifier, when a form asks for one.
-    pub captcha: Option<crate::captcha::Verifier>,
-    /// Renders the e-mails recorded with each submission (`None` when the templates fail).
-    pub mailer: Option<crate::mail::Mailer>,
-    /// Told after each stored submission, when this process drains the outbox itself (locally).
-    pub outbox_wake: Option<Arc<tokio::sync::Notify>>,
-}
 
 /// Marks the answer given for a panic, so that it can be given as the client asked.
 #[derive(Debug, Clone, Copy)]
@@ -88,7 +58,22 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         .route(SUBMIT, post(submit::submit))
         .route(TRACK, post(track::track))
         .route(HEALTH, get(health))
-        .fallback(not_found);
+        .route(app::STAFF_INBOX, get(inbox::inbox))
+        .route(
+            app::STAFF_SIGN_IN,
+            get(inbox::sign_in_form).post(inbox::sign_in),
+        )
+        .route(app::STAFF_CHALLENGE, post(inbox::challenge))
+        .route(app::STAFF_SIGN_OUT, post(inbox::sign_out))
+        .route(app::STAFF_CASE, get(inbox::case))
+        .route(app::STAFF_CASE_ACTION, post(inbox::case_action))
+        .route(app::STAFF_EXPORT, get(inbox::export))
+        .route(app::STAFF_ACCOUNTS, get(inbox::accounts))
+        .route(app::STAFF_ACCOUNTS_ACTION, post(inbox::accounts_action));
+    // The one-time link of a developer's machine: never in the Lambda's build.
+    #[cfg(feature = "local")]
+    let routes = routes.route(app::STAFF_LINK, get(inbox::sign_in_link));
+    let routes = routes.fallback(not_found);
     layered(routes, app, cors_origins)
 }
 
@@ -310,23 +295,19 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::Content;
+    use crate::pages::Pages;
 
     async fn serve_panicking() -> String {
         let content = Content::embedded().expect("the embedded site parses");
         let pages = Pages::new(&content, None).expect("the templates load");
         let db = crate::table::client(Some("http://127.0.0.1:9")).await;
-        let app = Arc::new(App {
-            store: Store::new(db, "forms", crate::client::ClientKey::random()),
-            pages,
-            origin_verify: Vec::new(),
+        let config = crate::config::Config {
+            site_url: Some("https://example.org".to_string()),
             submissions_per_client: 1,
-            site_origin: "https://example.org".to_string(),
-            cors_origins: Vec::new(),
-            captcha: None,
-            content,
-            mailer: None,
-            outbox_wake: None,
-        });
+            ..Default::default()
+        };
+        let app = Arc::new(App::new(content, pages, &config, db).unwrap());
         let routes = Router::new().route(
             "/api/boom",
             post(|| async {

@@ -1,26 +1,29 @@
-//! The staff actions, once, for the staff command (`form-fn-admin`) and any staff interface that
-//! comes later: list submissions by form, status and date, show one, set its status with a message
-//! to the beneficiary (seen on follow-up), export ([`export`]), and serve a person's rights: find,
-//! export, correct and erase their records, and purge what has outlived its retention
-//! ([`person`]). Callers parse and print; the rules are here.
+//! The staff actions, once, for the staff command (`form-fn-admin`) and the staff inbox
+//! ([`crate::inbox`]): list submissions by form, status and date, show one, page through the
+//! inbox's list ([`queue`]); act on a case, each action conditional on the version the staff
+//! member saw ([`case`]: status with a message to the beneficiary, assign or refer, internal
+//! note, data checked against the documents, who opened it); export ([`export`]); and serve a
+//! person's rights: find, export, correct and erase their records, and purge what has outlived
+//! its retention ([`person`]). Callers parse and print; the rules are here.
 //!
-//! The actions run with the staff member's own AWS credentials (profile, SSO or environment),
-//! never the service's, so there is no new password to guard. Their DynamoDB calls are here, not in
-//! [`crate::store`]: they need permissions the service does not have (query the index, scan, change
-//! or delete a submission).
+//! The command runs with the staff member's own AWS credentials (profile, SSO or environment);
+//! the inbox with the service's role, after a Cognito sign-in. The DynamoDB calls are here, not in
+//! [`crate::store`], which holds the beneficiaries' side.
 
+pub mod case;
 pub mod export;
 pub mod person;
+pub mod queue;
 
-use std::collections::HashMap;
+pub use case::ActionError;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
 use forms::normalise::display_code;
 use forms::{FormDef, Status};
 
 use crate::content::Content;
-use crate::store::{Change, Record, history_entry, now_epoch, now_rfc3339};
+use crate::store::{Record, now_epoch};
 use crate::table::{self, GSI, GSI_PK, GSI_SK, PK, SK};
 
 /// Which submissions a listing or export covers.
@@ -68,15 +71,32 @@ impl Staff {
                     .join("\n"),
             )
         })?;
+        Ok(Staff::with_content(client, table, content))
+    }
+
+    /// The staff view of `table` at `client`, knowing the forms of `content`; status changes
+    /// record the beneficiary's e-mail, with links to the site at `SITE_URL` (or the content's
+    /// address).
+    pub fn with_content(client: Client, table: impl Into<String>, content: Content) -> Staff {
         let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
-        let mailer = crate::mail::Mailer::new(&content, site_url.as_deref())
-            .map_err(|e| StaffError(e.to_string()))?;
-        Ok(Staff {
+        let mailer = match crate::mail::Mailer::new(&content, site_url.as_deref()) {
+            Ok(m) => Some(m),
+            Err(err) => {
+                tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded");
+                None
+            }
+        };
+        Staff {
             client,
             table: table.into(),
             content,
-            mailer: Some(mailer),
-        })
+            mailer,
+        }
+    }
+
+    /// The forms this staff view knows.
+    pub fn content(&self) -> &Content {
+        &self.content
     }
 
     /// Every form of the site.
@@ -182,95 +202,5 @@ impl Staff {
             .form(&r.form)
             .map(|f| f.kind)
             .unwrap_or_default()
-    }
-
-    /// Sets a submission's status, adds it to the history and sets (or clears) the message shown
-    /// to the beneficiary.
-    pub async fn set_status(
-        &self,
-        code: &str,
-        status: Status,
-        message: Option<&str>,
-    ) -> Result<Record, StaffError> {
-        let record = self.show(code).await?;
-        let kind = self.kind_of(&record);
-        if !status.applies_to(kind) {
-            let names: Vec<_> = Status::for_kind(kind).iter().map(|s| s.as_str()).collect();
-            return Err(StaffError(format!(
-                "status {status} does not apply to a submission of form {:?} (kind {kind:?}): use one of {}",
-                record.form,
-                names.join(", ")
-            )));
-        }
-        let at = now_rfc3339();
-        let change = Change {
-            status,
-            at: at.clone(),
-            message: message.map(str::to_string),
-        };
-        let mut values: HashMap<String, AttributeValue> = HashMap::new();
-        values.insert(
-            ":status".into(),
-            AttributeValue::S(status.as_str().to_string()),
-        );
-        values.insert(":at".into(), AttributeValue::S(at));
-        values.insert(
-            ":gsi".into(),
-            AttributeValue::S(table::gsi_pk(&record.form, status)),
-        );
-        values.insert(
-            ":change".into(),
-            AttributeValue::L(vec![history_entry(&change)]),
-        );
-        values.insert(":empty".into(), AttributeValue::L(Vec::new()));
-        values.insert(":one".into(), AttributeValue::N("1".to_string()));
-        let mut expr = "ADD #ver :one SET #status = :status, #updated = :at, #gsi = :gsi, #history = list_append(if_not_exists(#history, :empty), :change)".to_string();
-        match message {
-            Some(m) => {
-                values.insert(":message".into(), AttributeValue::S(m.to_string()));
-                expr.push_str(", #message = :message");
-            }
-            None => expr.push_str(" REMOVE #message"),
-        }
-        let update = aws_sdk_dynamodb::types::Update::builder()
-            .table_name(&self.table)
-            .key(PK, AttributeValue::S(table::submission_pk(code)))
-            .key(SK, AttributeValue::S(table::SK_SUBMISSION.to_string()))
-            .update_expression(expr)
-            .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#pk", PK)
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#gsi", GSI_PK)
-            .expression_attribute_names("#updated", "updated_at")
-            .expression_attribute_names("#history", "history")
-            .expression_attribute_names("#message", "message")
-            .expression_attribute_names("#ver", table::VERSION)
-            .set_expression_attribute_values(Some(values))
-            .build()
-            .map_err(|e| StaffError(format!("the status was not changed: {e}")))?;
-        // The e-mail to the beneficiary is recorded in the same write as the change.
-        let mails = match self.content.form(&record.form) {
-            Some(form) => crate::outbox::status_change_puts(
-                &self.table,
-                self.mailer.as_ref(),
-                form,
-                &record,
-                record.version + 1,
-                status,
-                message,
-            ),
-            None => Vec::new(),
-        };
-        self.client
-            .transact_write_items()
-            .set_transact_items(Some(
-                std::iter::once(TransactWriteItem::builder().update(update).build())
-                    .chain(mails)
-                    .collect(),
-            ))
-            .send()
-            .await
-            .map_err(|e| sdk_error("the status was not changed", e))?;
-        self.show(code).await
     }
 }

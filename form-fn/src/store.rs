@@ -131,6 +131,9 @@ pub struct Change {
     /// RFC 3339.
     pub at: String,
     pub message: Option<String>,
+    /// The staff member who made it (absent for changes made before this was recorded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// A stored submission as read back.
@@ -155,6 +158,61 @@ pub struct Record {
     pub version: u64,
     /// Which fields staff corrected, when and who: never a value.
     pub corrections: Vec<Correction>,
+    /// The staff member the case is assigned to (their e-mail).
+    pub assignee: Option<String>,
+    /// When and by whom the data was checked against the official documents.
+    pub checked: Option<Event>,
+    /// What staff did, for staff only: assignments, referrals, notes, checks, status changes.
+    pub events: Vec<Event>,
+}
+
+/// One staff action on a case, as its internal log keeps it (the beneficiary never sees it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Event {
+    /// `note`, `assign`, `refer`, `checked` or `status`.
+    pub kind: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The staff member.
+    pub by: String,
+    /// Whom a case was assigned or referred to.
+    pub to: Option<String>,
+    /// The note's text, the new status.
+    pub text: Option<String>,
+}
+
+/// The attribute holding a submission's internal log (list of [`Event`]).
+pub const EVENTS: &str = "events";
+/// The attribute holding a submission's assignee.
+pub const ASSIGNEE: &str = "assignee";
+/// The attribute holding when and by whom a submission's data was checked (an [`Event`]).
+pub const CHECKED: &str = "checked";
+
+/// The attribute of one internal log entry.
+pub fn event_attr(e: &Event) -> AttributeValue {
+    let mut m = std::collections::HashMap::new();
+    m.insert("kind".to_string(), s(e.kind.clone()));
+    m.insert("at".to_string(), s(e.at.clone()));
+    m.insert("by".to_string(), s(e.by.clone()));
+    if let Some(to) = &e.to {
+        m.insert("to".to_string(), s(to.clone()));
+    }
+    if let Some(text) = &e.text {
+        m.insert("text".to_string(), s(text.clone()));
+    }
+    AttributeValue::M(m)
+}
+
+fn event_of(v: &AttributeValue) -> Option<Event> {
+    let m = v.as_m().ok()?;
+    let text = |k: &str| m.get(k).and_then(|x| x.as_s().ok()).cloned();
+    Some(Event {
+        kind: text("kind")?,
+        at: text("at")?,
+        by: text("by")?,
+        to: text("to"),
+        text: text("text"),
+    })
 }
 
 /// One correction of a value by staff.
@@ -212,6 +270,9 @@ fn change_attr(c: &Change) -> AttributeValue {
     m.insert("at".to_string(), s(c.at.clone()));
     if let Some(msg) = &c.message {
         m.insert("message".to_string(), s(msg.clone()));
+    }
+    if let Some(by) = &c.by {
+        m.insert("by".to_string(), s(by.clone()));
     }
     AttributeValue::M(m)
 }
@@ -271,6 +332,7 @@ impl Record {
                             status: m.get("status")?.as_s().ok()?.parse().ok()?,
                             at: m.get("at")?.as_s().ok()?.clone(),
                             message: m.get("message").and_then(|x| x.as_s().ok()).cloned(),
+                            by: m.get("by").and_then(|x| x.as_s().ok()).cloned(),
                         })
                     })
                     .collect()
@@ -305,6 +367,13 @@ impl Record {
                         })
                         .collect()
                 })
+                .unwrap_or_default(),
+            assignee: get_s(item, ASSIGNEE),
+            checked: item.get(CHECKED).and_then(event_of),
+            events: item
+                .get(EVENTS)
+                .and_then(|v| v.as_l().ok())
+                .map(|l| l.iter().filter_map(event_of).collect())
                 .unwrap_or_default(),
         })
     }
@@ -519,6 +588,7 @@ impl Store {
                     status: Status::Received,
                     at: new.received_at.clone(),
                     message: None,
+                    by: None,
                 })]),
             );
             let gsi_pk = if new.spam {

@@ -16,12 +16,12 @@ use forms::{FieldType, FormDef, Refusal, Status};
 use serde_json::json;
 
 use crate::answer::{self, FormId, with_outcome};
+use crate::app::App;
 use crate::body::{self, Refused};
 use crate::captcha::Verdict;
 use crate::client::Client;
 use crate::idempotency::{self, Origin};
 use crate::pages::ReceivedView;
-use crate::router::App;
 use crate::store::{NewSubmission, Receipt, Reserved, Saved, TryScope, now_rfc3339};
 
 /// The hidden field the page's script fills with a random key, so that sending twice is sending

@@ -16,10 +16,10 @@ use forms::normalise::display_code;
 use forms::{FieldError, Refusal};
 
 use crate::answer::{self, with_outcome};
+use crate::app::App;
 use crate::body::{self, Refused};
 use crate::client::Client;
 use crate::pages::{ErrorView, HistoryView, TrackResult};
-use crate::router::App;
 use crate::store::{Record, Reserved, TryScope, Unavailable};
 use crate::submit::{posted_values, take_service_fields};
 

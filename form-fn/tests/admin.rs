@@ -14,6 +14,7 @@ async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
         .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
         .args(args)
         .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
+        .env("FORMS_STAFF", "سعد")
         .output()
         .await
         .expect("form-fn-admin runs")
@@ -111,22 +112,46 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
         ]
     );
 
-    // A closing status without a message clears the old message.
-    staff
-        .set_status(
-            &forms::normalise::code(&first).unwrap(),
-            Status::Completed,
-            None,
-        )
+    // A status change without a message keeps the message shown; an empty one removes it.
+    let bare = forms::normalise::code(&first).unwrap();
+    let shown = staff
+        .set_status(&bare, Status::UnderReview, None, Some(1), "سعد")
         .await
         .unwrap();
+    assert_eq!(shown.status, Status::UnderReview);
+    assert_eq!(
+        shown.message.as_deref(),
+        Some("نرجو إرسال صورة من الهوية الوطنية")
+    );
+    assert_eq!(shown.history.last().unwrap().by.as_deref(), Some("سعد"));
+    // A change made on a stale view (version 1 read, the case is now at 2) changes nothing.
+    let stale = staff
+        .set_status(&bare, Status::Declined, Some("x"), Some(1), "هند")
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(form_fn::staff::ActionError::Stale { seen: 1, now: 2 })
+        ),
+        "{stale:?}"
+    );
     let shown = staff
-        .show(&forms::normalise::code(&first).unwrap())
+        .set_status(&bare, Status::Completed, Some(""), Some(2), "سعد")
         .await
         .unwrap();
     assert_eq!(shown.status, Status::Completed);
     assert_eq!(shown.message, None);
-    assert_eq!(shown.history.len(), 3);
+    assert_eq!(shown.history.len(), 4);
+    // The command refuses a stale version too, and says so.
+    let out = admin(
+        &svc,
+        &["set-status", &first, "needs_info", "--version", "1"],
+    )
+    .await;
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("changed since"), "{said}");
+    assert_eq!(staff.show(&bare).await.unwrap().status, Status::Completed);
 
     // Feedback is never "accepted": the status is refused, naming those that fit.
     let feedback = content
@@ -135,14 +160,18 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
         .find(|f| f.kind == forms::FormKind::Feedback)
         .expect("the content has a feedback form");
     let code = submit(&svc, feedback, &good_answers(feedback)).await;
-    let err = staff
-        .set_status(
-            &forms::normalise::code(&code).unwrap(),
-            Status::Accepted,
-            None,
-        )
-        .await
-        .unwrap_err();
+    let err = form_fn::staff::StaffError::from(
+        staff
+            .set_status(
+                &forms::normalise::code(&code).unwrap(),
+                Status::Accepted,
+                None,
+                None,
+                "سعد",
+            )
+            .await
+            .unwrap_err(),
+    );
     assert!(
         err.0.contains("accepted") && err.0.contains("completed"),
         "{}",
@@ -153,6 +182,8 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
             &forms::normalise::code(&code).unwrap(),
             Status::Completed,
             None,
+            None,
+            "سعد",
         )
         .await
         .unwrap();

@@ -211,6 +211,8 @@ async fn without_an_email_the_beneficiary_gets_nothing_and_a_status_change_tells
                 &forms::normalise::code(&silent).unwrap(),
                 Status::UnderReview,
                 None,
+                None,
+                "staff@example.org",
             )
             .await
             .unwrap();
@@ -231,6 +233,8 @@ async fn without_an_email_the_beneficiary_gets_nothing_and_a_status_change_tells
             &forms::normalise::code(&code).unwrap(),
             Status::NeedsInfo,
             Some(message),
+            None,
+            "staff@example.org",
         )
         .await
         .unwrap();

@@ -423,7 +423,7 @@ async fn a_correction_is_checked_versioned_and_recorded_without_values() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("changed"));
     // A status change is a change too.
     staff
-        .set_status(&code, forms::Status::UnderReview, None)
+        .set_status(&code, forms::Status::UnderReview, None, None, "سعد")
         .await
         .unwrap();
     assert!(matches!(

@@ -9,11 +9,10 @@ from conftest import FORM_FN, relative, rust_files, strip_comments_and_tests
 
 # Code in form-fn/src that never runs in the Lambda, and why.
 NOT_IN_THE_LAMBDA = {
-    "form-fn/src/staff.rs": "the staff actions (list, set status): staff run them with their own "
-    "AWS credentials, so the Lambda's role does not grant them",
-    "form-fn/src/staff/export.rs": "the staff exports (no DynamoDB call of their own)",
     "form-fn/src/staff/person.rs": "the staff actions on a person's records (find, correct, erase, "
-    "purge): staff run them with their own AWS credentials, so the Lambda's role does not grant them",
+    "purge): staff run them with their own AWS credentials, so the Lambda's role does not grant them. "
+    "Only find_indexed, the inbox's search, runs in the Lambda: a Query and GetItems, which the role "
+    "grants for the inbox anyway",
     "form-fn/src/bin/form-fn-admin.rs": "the staff command's entry point",
     "form-fn/src/local.rs": "the embedded development store (feature `local`), left out of the "
     "Lambda's build",
@@ -50,6 +49,12 @@ def balanced(code, open_at):
     raise AssertionError(f"unbalanced parentheses at {open_at}")
 
 
+# Routes the router adds only in a build with the feature `local` (never the Lambda's), and why.
+LOCAL_ONLY_ROUTES = {
+    "GET /api/staff/sign-in/link": "the one-time sign-in link printed in a developer's terminal",
+}
+
+
 def routes_in_router():
     if not ROUTER.is_file():
         pytest.fail("form-fn/src/router.rs not found: the routes cannot be compared with the template")
@@ -61,13 +66,23 @@ def routes_in_router():
         "router.rs nests or merges routers: extend routes_in_router() in infra/tests to follow them"
     )
     routes = set()
+    local_only = set()
     for m in re.finditer(r"\.route\s*\(", code):
         args = balanced(code, m.end() - 1)
         path_arg, handlers = [a.strip() for a in args.split(",", 1)]
-        path = path_arg.strip('"') if path_arg.startswith('"') else consts.get(path_arg)
+        path = path_arg.strip('"') if path_arg.startswith('"') else consts.get(path_arg.split("::")[-1])
         assert path, f"router.rs: cannot resolve the route path {path_arg}"
         methods = re.findall(r"\b(get|post|put|patch|delete|head|options|any)\s*\(", handlers)
         assert methods, f"router.rs: no method in the route {path}: {handlers}"
-        routes.update(f"{method.upper()} {path}" for method in methods)
+        found = {f"{method.upper()} {path}" for method in methods}
+        statement_start = code.rfind(";", 0, m.start())
+        if '#[cfg(feature = "local")]' in code[statement_start:m.start()]:
+            local_only |= found
+        else:
+            routes |= found
     assert routes, "router.rs declares no route"
+    assert local_only == set(LOCAL_ONLY_ROUTES), (
+        f"router.rs adds {sorted(local_only)} only with the feature `local`; LOCAL_ONLY_ROUTES "
+        f"lists {sorted(LOCAL_ONLY_ROUTES)}: make them agree"
+    )
     return routes

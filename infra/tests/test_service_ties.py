@@ -35,6 +35,10 @@ NOT_SET_IN_AWS = {
     "provider's own verify address is used",
     "FORMS_OUTBOX_DIR": "where the local service writes e-mails as .eml files; under Lambda it "
     "drains no outbox (the notifier does, from the table's stream)",
+    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "points the staff sign-in at a test server "
+    "(moto); in AWS the SDK's regional endpoint is the right one",
+    "FORMS_STAFF": "names the staff member of the local one-time link (feature `local`); the "
+    "Lambda is built without it",
 }
 
 # Set by the template ahead of the service change that reads them (merged separately). Once
@@ -244,9 +248,76 @@ def test_the_dynamodb_permissions_cover_only_the_table_and_its_indexes(resources
                 {"Fn::GetAtt": ["SubmissionsTable", "Arn"]},
                 {"Fn::Sub": "${SubmissionsTable.Arn}/index/*"},
             ]
+        elif any(a.startswith("cognito-idp:") for a in actions):
+            assert all(a.startswith("cognito-idp:") for a in actions)
+            assert statement["Resource"] == {"Fn::GetAtt": ["StaffUserPool", "Arn"]}
         else:
             assert set(actions) == {"logs:CreateLogStream", "logs:PutLogEvents"}
             assert statement["Resource"] == {"Fn::GetAtt": ["FormFunctionLogGroup", "Arn"]}
+
+
+# Cognito calls that need no IAM permission: the sign-in itself, made with the user's password,
+# session or access token.
+COGNITO_PUBLIC_CALLS = {
+    "initiate_auth",
+    "respond_to_auth_challenge",
+    "associate_software_token",
+    "verify_software_token",
+}
+
+
+def cognito_actions_called():
+    """{IAM action: first place in the service's code that needs it} for the Cognito calls."""
+    actions = {}
+    for path, code in service_sources():
+        if "aws_sdk_cognitoidentityprovider" not in code:
+            continue
+        for m in re.finditer(r"\.(admin_[a-z_]+|list_[a-z_]+|[a-z_]+_auth[a-z_]*|[a-z_]+_software_token)\s*\(\s*\)", code):
+            op = m.group(1)
+            if op in COGNITO_PUBLIC_CALLS:
+                continue
+            action = "cognito-idp:" + "".join(w.capitalize() for w in op.split("_"))
+            actions.setdefault(action, f"{path}:{line_of(code, m.start())}")
+    return actions
+
+
+def test_the_lambda_may_call_exactly_the_cognito_operations_the_service_code_calls(resources):
+    called = cognito_actions_called()
+    assert called, "form-fn/src makes no Cognito call: has the staff sign-in moved?"
+    granted = {
+        action
+        for statement in role_statements(resources)
+        for action in as_list(statement["Action"])
+        if action.startswith("cognito-idp:")
+    }
+    missing = {a: where for a, where in called.items() if a not in granted}
+    assert not missing, (
+        f"the service calls these, but FormFunctionRole does not grant them: {missing}. Add them "
+        "to the role's `staff-accounts` policy in infra/template.yaml."
+    )
+    extra = granted - set(called)
+    assert not extra, f"FormFunctionRole grants {sorted(extra)}, which the service's code never calls"
+
+
+def test_the_staff_pool_is_invitation_only_with_an_authenticator_and_e_mail_recovery(resources):
+    pool = resources["StaffUserPool"]["Properties"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "verified_email", "Priority": 1}]
+    policy = pool["Policies"]["PasswordPolicy"]
+    assert policy["MinimumLength"] >= 12
+    assert all(policy[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+    client = resources["StaffUserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    groups = {r["Properties"]["GroupName"] for r in resources.values() if r["Type"] == "AWS::Cognito::UserPoolGroup"}
+    code = (FORM_FN / "src" / "auth.rs").read_text(encoding="utf-8")
+    in_code = set(re.findall(r'Role::\w+ => "([a-z]+)"', code))
+    assert groups == in_code == {"manager", "caseworker"}
+    variables = function(resources)["Environment"]["Variables"]
+    assert variables["COGNITO_USER_POOL_ID"] == {"Ref": "StaffUserPool"}
+    assert variables["COGNITO_CLIENT_ID"] == {"Ref": "StaffUserPoolClient"}
 
 
 def test_the_function_has_no_other_permissions(resources):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs, faults.rs and notify.rs)
-# once more, against a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
+# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs, faults.rs,
+# notify.rs and staff.rs) once more, against a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
 # on a free loopback port, one test at a time. moto is started through lib/moto_serialised.py,
 # which applies its requests one at a time as DynamoDB applies conditional writes atomically:
 # moto's own threaded server does not, and two simultaneous submissions could both pass the
@@ -9,7 +9,9 @@
 # every transaction, so one request at a time it cannot keep up with 1,000 within the service's
 # 9-second limit (they get 503 after their ten retries). The 1,000 run against the embedded store
 # (10-rust.sh). `--workspace`, as in 10-rust.sh: the dependencies are then built with the same
-# features, and the test binaries built there are run again rather than built anew.
+# features, and the test binaries built there are run again rather than built anew. The same
+# moto server is the staff's Cognito user pool for staff.rs (FORM_FN_TEST_COGNITO): it issues
+# RS256 tokens and serves each pool's keys; and the mail service (SES) of notify.rs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -39,6 +41,7 @@ echo "moto_server on 127.0.0.1:$port"
 # The fault test (faults.rs) cuts the service off from moto and lets it back rather than restarting
 # moto, which would forget every table; 4 clients send at once (moto answers one at a time). Its
 # counts are printed (--nocapture).
-FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
-  cargo test --workspace --locked --test service --test admin --test rights --test faults --test notify -- --test-threads=1 \
+FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_COGNITO="http://127.0.0.1:$port" \
+  FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
+  cargo test --workspace --locked --test service --test admin --test rights --test faults --test notify --test staff -- --test-threads=1 \
   --nocapture

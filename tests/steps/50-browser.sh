@@ -66,7 +66,8 @@ healthy() {
 
 # One entry of the suite's description per site: built into $work/NAME/public, its forms taken by
 # its own form service on a free port with a fresh store in $work/NAME/forms.sqlite; `store` is
-# the staff command that lists that store's records of a form (the form's id is appended).
+# the staff command that lists that store's records of a form (the form's id is appended); `log`
+# the service's output, where it prints the staff's one-time sign-in link (staff.test.js).
 entries=()
 start_site() {
   local name=$1 content=$2 port data="$work/$1/forms.sqlite"
@@ -77,8 +78,8 @@ start_site() {
   FORMS_SUBMISSIONS_PER_CLIENT=100000 FORMS_DATA_FILE="$data" "$work/$name/bin/form-fn" --port "$port" >"$work/$name/form-fn.log" 2>&1 &
   pids+=($!)
   healthy "$port" || { echo "the $name form service did not start:"; cat "$work/$name/form-fn.log"; exit 1; }
-  entries+=("$(printf '{"name":"%s","content":"%s","public":"%s","api":"http://127.0.0.1:%s","store":["%s","--local","--data-file","%s","list","--json","--form"]}' \
-    "$name" "$root/$content" "$work/$name/public" "$port" "$work/$name/bin/form-fn-admin" "$data")")
+  entries+=("$(printf '{"name":"%s","content":"%s","public":"%s","api":"http://127.0.0.1:%s","store":["%s","--local","--data-file","%s","list","--json","--form"],"log":"%s"}' \
+    "$name" "$root/$content" "$work/$name/public" "$port" "$work/$name/bin/form-fn-admin" "$data" "$work/$name/form-fn.log")")
 }
 start_site default content
 start_site qana examples/qana/content

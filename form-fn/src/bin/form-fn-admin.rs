@@ -4,6 +4,8 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+use form_fn::auth::Role;
+use form_fn::auth::cognito::Cognito;
 use form_fn::config::{Config, local_endpoint_file};
 use form_fn::lookup::{Identifier, Kind};
 use form_fn::staff::export::record_json;
@@ -35,9 +37,16 @@ Commands:
       submissions, oldest first (--open: received, under_review, needs_info, accepted)
   show CODE
       one submission with every answer, its history, its version and its corrections
-  set-status CODE STATUS [--message TEXT]
+  set-status CODE STATUS [--message TEXT | --clear-message] [--version N]
       STATUS is one of received, under_review, needs_info, accepted, declined, completed;
-      the message is shown to the beneficiary on follow-up
+      the message is shown to the beneficiary on follow-up (without --message the one shown
+      stays); only if the case is still at version N (see show), when given
+  assign CODE EMAIL [--refer] [--note TEXT] [--version N]
+      assigns the case to a staff member (--refer: refers it to the official responsible)
+  note CODE TEXT [--version N]
+      adds an internal note, never shown to the beneficiary
+  checked CODE [--version N]
+      records that the data was checked against the official documents (who, when)
   export --format csv|json [--form F] [--status S | --open] [--since YYYY-MM-DD]
       to standard output; CSV is UTF-8 with a BOM for Excel, formulas neutralised
 
@@ -56,6 +65,13 @@ A person's records (find them by any one identifier, in any usual writing):
       choice takes one VALUE per option); only if the submission is still at version N (see show)
   purge-expired
       deletes at once every item past its retention (DynamoDB's TTL does it within days)
+
+Staff accounts (the Cognito user pool of COGNITO_USER_POOL_ID; your own AWS credentials):
+  staff invite EMAIL --role caseworker|manager
+      Cognito e-mails a temporary password; the first sign-in sets a new one and an
+      authenticator app
+  staff disable EMAIL
+  staff enable EMAIL
 
 --by names you in the records of corrections and erasures (default: FORMS_STAFF, else your login
 name). The table is --table, else TABLE_NAME, else forms. AWS credentials are your own (profile,
@@ -81,7 +97,35 @@ enum Command {
     SetStatus {
         code: String,
         status: Status,
+        /// `Some("")` removes the message shown; `None` keeps it.
         message: Option<String>,
+        version: Option<u64>,
+    },
+    Assign {
+        code: String,
+        to: String,
+        refer: bool,
+        note: Option<String>,
+        version: Option<u64>,
+    },
+    Note {
+        code: String,
+        text: String,
+        version: Option<u64>,
+    },
+    Checked {
+        code: String,
+        version: Option<u64>,
+    },
+    StaffInvite {
+        email: String,
+        role: Role,
+    },
+    StaffDisable {
+        email: String,
+    },
+    StaffEnable {
+        email: String,
     },
     Export {
         filter: Filter,
@@ -146,6 +190,10 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let mut reason = Reason::Request;
     let mut yes = false;
     let mut version = None;
+    let mut role = None;
+    let mut note = None;
+    let mut refer = false;
+    let mut clear_message = false;
     let value = |it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>, flag: &str| {
         it.next()
             .cloned()
@@ -178,6 +226,16 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             "--json" => json = true,
             "--format" => format = Some(value(&mut it, "--format")?),
             "--message" => message = Some(value(&mut it, "--message")?),
+            "--clear-message" => clear_message = true,
+            "--note" => note = Some(value(&mut it, "--note")?),
+            "--refer" => refer = true,
+            "--role" => {
+                role = Some(
+                    value(&mut it, "--role")?
+                        .parse::<Role>()
+                        .map_err(UsageError)?,
+                )
+            }
             "--by" => by = Some(value(&mut it, "--by")?),
             "--phone" | "--email" | "--id" => {
                 let kind = match arg.as_str() {
@@ -206,7 +264,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let mut pos = positional.into_iter();
     let name = pos.next().ok_or_else(|| {
         UsageError(
-            "a command is needed: list, show, set-status, export, person, correct or purge-expired"
+            "a command is needed: list, show, set-status, assign, note, checked, export, person, correct, purge-expired or staff"
                 .to_string(),
         )
     })?;
@@ -232,12 +290,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
                 .map_err(|e: forms::status::UnknownStatus| UsageError(e.to_string()))?;
             let message = match message {
                 Some(m) => {
-                    let m = forms::normalise::text(&m, true).map_err(|_| {
-                        UsageError(
-                            "the message has control or bidi-control characters; type it again"
-                                .to_string(),
-                        )
-                    })?;
+                    let m = clean(&m, "the message")?;
                     (!m.is_empty()).then_some(m)
                 }
                 None => None,
@@ -245,7 +298,69 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             Command::SetStatus {
                 code,
                 status,
-                message,
+                message: if clear_message {
+                    Some(String::new())
+                } else {
+                    message
+                },
+                version,
+            }
+        }
+        "assign" => {
+            let code = code_arg(pos.next())?;
+            let to = pos
+                .next()
+                .and_then(|e| forms::normalise::email(&e))
+                .ok_or_else(|| {
+                    UsageError("assign needs the staff member's e-mail after the code".to_string())
+                })?;
+            Command::Assign {
+                code,
+                to,
+                refer,
+                note: note.map(|n| clean(&n, "the note")).transpose()?,
+                version,
+            }
+        }
+        "note" => {
+            let code = code_arg(pos.next())?;
+            let text = clean(&pos.by_ref().collect::<Vec<_>>().join(" "), "the note")?;
+            if text.is_empty() {
+                return Err(UsageError("note needs a text after the code".to_string()));
+            }
+            Command::Note {
+                code,
+                text,
+                version,
+            }
+        }
+        "checked" => Command::Checked {
+            code: code_arg(pos.next())?,
+            version,
+        },
+        "staff" => {
+            let sub = pos.next().unwrap_or_default();
+            let email = pos
+                .next()
+                .and_then(|e| forms::normalise::email(&e))
+                .map(|e| e.to_lowercase())
+                .ok_or_else(|| UsageError(format!("staff {sub} needs an e-mail address")))?;
+            match sub.as_str() {
+                "invite" => Command::StaffInvite {
+                    email,
+                    role: role.ok_or_else(|| {
+                        UsageError(
+                            "staff invite needs --role caseworker or --role manager".to_string(),
+                        )
+                    })?,
+                },
+                "disable" => Command::StaffDisable { email },
+                "enable" => Command::StaffEnable { email },
+                other => {
+                    return Err(UsageError(format!(
+                        "unknown staff command {other:?}: use invite, disable or enable"
+                    )));
+                }
             }
         }
         "export" => match format.as_deref() {
@@ -336,7 +451,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         "purge-expired" => Command::PurgeExpired,
         other => {
             return Err(UsageError(format!(
-                "unknown command {other:?}: use list, show, set-status, export, person, correct or purge-expired"
+                "unknown command {other:?}: use list, show, set-status, assign, note, checked, export, person, correct, purge-expired or staff"
             )));
         }
     };
@@ -388,6 +503,9 @@ async fn cli(args: &[String]) -> i32 {
 
 async fn run(inv: Invocation) -> Result<(), StaffError> {
     let config = Config::from_env();
+    if let Some(done) = accounts(&inv.command, &config).await {
+        return done;
+    }
     let table = inv.table.clone().unwrap_or(config.table.clone());
     let endpoint = if inv.local {
         let data = inv.data_file.clone().unwrap_or(config.data_file.clone());
@@ -428,9 +546,45 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
             code,
             status,
             message,
+            version,
         } => {
-            let r = staff.set_status(&code, status, message.as_deref()).await?;
+            let by = staff_member(inv.by)?;
+            let r = staff
+                .set_status(&code, status, message.as_deref(), version, &by)
+                .await?;
             writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
+        }
+        Command::Assign {
+            code,
+            to,
+            refer,
+            note,
+            version,
+        } => {
+            let by = staff_member(inv.by)?;
+            let r = staff
+                .assign(&code, &to, refer, note.as_deref(), version, &by)
+                .await?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
+        }
+        Command::Note {
+            code,
+            text,
+            version,
+        } => {
+            let by = staff_member(inv.by)?;
+            let r = staff.note(&code, &text, version, &by).await?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
+        }
+        Command::Checked { code, version } => {
+            let by = staff_member(inv.by)?;
+            let r = staff.mark_checked(&code, version, &by).await?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
+        }
+        Command::StaffInvite { .. }
+        | Command::StaffDisable { .. }
+        | Command::StaffEnable { .. } => {
+            unreachable!("staff accounts are handled before the table is reached")
         }
         Command::Export { filter, csv } => {
             let records = staff.list(&filter).await?;
@@ -552,6 +706,46 @@ fn who_name(who: &Who) -> &'static str {
     }
 }
 
+/// Runs a `staff` command on the user pool; `None` for any other command.
+async fn accounts(command: &Command, config: &Config) -> Option<Result<(), StaffError>> {
+    let (email, what) = match command {
+        Command::StaffInvite { email, .. } => (email, "invited"),
+        Command::StaffDisable { email } => (email, "disabled"),
+        Command::StaffEnable { email } => (email, "enabled"),
+        _ => return None,
+    };
+    let Some(pool) = &config.cognito_pool_id else {
+        return Some(Err(StaffError(
+            "set COGNITO_USER_POOL_ID to the staff's user pool (the stack's output StaffUserPoolId)"
+                .to_string(),
+        )));
+    };
+    let cognito = Cognito::new(
+        pool,
+        config.cognito_client_id.as_deref().unwrap_or(""),
+        config.cognito_endpoint.as_deref(),
+    )
+    .await;
+    let done = match command {
+        Command::StaffInvite { email, role } => cognito.invite(email, *role).await,
+        Command::StaffDisable { email } => cognito.disable(email).await,
+        _ => cognito.enable(email).await,
+    };
+    Some(
+        done.map(|()| eprintln!("{email}: {what}"))
+            .map_err(|code| StaffError(format!("{email}: not {what} ({code})"))),
+    )
+}
+
+/// A text typed on the command line, checked as a form checks a long answer.
+fn clean(text: &str, what: &str) -> Result<String, UsageError> {
+    forms::normalise::text(text, true).map_err(|_| {
+        UsageError(format!(
+            "{what} has control or bidi-control characters; type it again"
+        ))
+    })
+}
+
 /// The staff member named in corrections and erasures: `--by`, else `FORMS_STAFF`, else the login.
 fn staff_member(by: Option<String>) -> Result<String, StaffError> {
     by.or_else(|| std::env::var("FORMS_STAFF").ok())
@@ -603,7 +797,8 @@ mod tests {
             Command::SetStatus {
                 code: "K7M4Q9TX3HRP".into(),
                 status: Status::NeedsInfo,
-                message: Some("أرسل صورة الهوية".into())
+                message: Some("أرسل صورة الهوية".into()),
+                version: None,
             }
         );
         let inv = parse(&args(&[

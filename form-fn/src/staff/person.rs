@@ -11,14 +11,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update,
 };
 use forms::normalise::display_code;
 use forms::{FieldError, Refusal, Submission, Value};
 
+use super::case::first_condition_failed;
 use super::{Staff, StaffError, sdk_error};
 use crate::lookup::{self, Identifier};
 use crate::store::{Record, now_epoch, now_rfc3339, value_attr};
@@ -118,18 +117,6 @@ fn audit_item(code: &str, form: &str, at: &str, by: &str, reason: Reason, expire
     item
 }
 
-/// Whether a transaction was cancelled because its first action's condition failed.
-fn first_condition_failed(err: &SdkError<TransactWriteItemsError>) -> bool {
-    let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error()
-    else {
-        return false;
-    };
-    c.cancellation_reasons()
-        .first()
-        .and_then(|r| r.code())
-        .is_some_and(|code| code == "ConditionalCheckFailed")
-}
-
 fn key(pk: String, sk: &str) -> HashMap<String, AttributeValue> {
     HashMap::from([
         (PK.to_string(), AttributeValue::S(pk)),
@@ -213,8 +200,8 @@ impl Staff {
         Ok(out.item().is_some())
     }
 
-    /// Every record of the person with this identifier, oldest first.
-    pub async fn find_person(&self, id: &Identifier) -> Result<Found, StaffError> {
+    /// The codes whose lookup keys hold this identifier (one query, no scan).
+    async fn lookup_codes(&self, id: &Identifier) -> Result<BTreeSet<String>, StaffError> {
         let mut codes = BTreeSet::new();
         let mut start = None;
         loop {
@@ -239,6 +226,26 @@ impl Staff {
                 _ => break,
             }
         }
+        Ok(codes)
+    }
+
+    /// The records holding this identifier found through the lookup keys alone (never a scan),
+    /// oldest first: the inbox's search.
+    pub async fn find_indexed(&self, id: &Identifier) -> Result<Vec<Record>, StaffError> {
+        let mut records = Vec::new();
+        for code in &self.lookup_codes(id).await? {
+            if let Some(r) = self.read(code).await? {
+                records.push(r);
+            }
+        }
+        records.retain(|r| self.identifiers_of(r).contains(id));
+        records.sort_by(|a, b| (&a.received_at, &a.code).cmp(&(&b.received_at, &b.code)));
+        Ok(records)
+    }
+
+    /// Every record of the person with this identifier, oldest first.
+    pub async fn find_person(&self, id: &Identifier) -> Result<Found, StaffError> {
+        let codes = self.lookup_codes(id).await?;
         let mut records = Vec::new();
         for code in &codes {
             if let Some(r) = self.read(code).await? {

@@ -27,7 +27,8 @@ export const CHROMIUM_FLAGS = [
  * `{ "sites": [{ "name", "content", "public", "api", "store" }] }`, where `content` is the
  * site's content folder, `public` its built site, `api` the address of the form service that
  * takes its forms, and `store` the command (an array) that lists the records of that service's
- * store, to which the form's id is appended.
+ * store, to which the form's id is appended; `log` the service's output, where it prints the
+ * staff's one-time sign-in link.
  */
 function suite() {
   const file = process.env.SUITE;

@@ -1,0 +1,861 @@
+//! The staff inbox, end to end over HTTP: the local one-time link and the case actions against the
+//! embedded store (or `FORM_FN_TEST_ENDPOINT`), and the Cognito sign-in against moto's
+//! `cognito-idp` when `FORM_FN_TEST_COGNITO` names a moto server (tests/steps/20-form-fn-moto.sh
+//! sets it): password, first-time password, authenticator code, tokens forged, expired or from
+//! another pool, a caseworker on a manager's page, a cross-site post.
+
+mod common;
+
+use std::collections::HashMap;
+
+use aws_sdk_cognitoidentityprovider as cip;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cip::types::{AuthFlowType, ExplicitAuthFlowsType, SoftwareTokenMfaSettingsType};
+use common::*;
+use form_fn::auth::token::{Refused, TokenUse, Verifier};
+use form_fn::staff::Staff;
+use form_fn::staff::queue::{Query, Whose};
+use serde_json::{Value, json};
+
+const LINK: &str = "0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// A browser without JavaScript: keeps cookies, follows no redirect.
+struct Browser {
+    base: String,
+    http: reqwest::Client,
+    cookies: HashMap<String, String>,
+}
+
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    set_cookies: Vec<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        Browser {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: HashMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn read(&mut self, resp: reqwest::Response) -> Answer {
+        let set_cookies: Vec<String> = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        for c in &set_cookies {
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        Answer {
+            status: resp.status().as_u16(),
+            location: resp
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_string()),
+            set_cookies,
+            body: resp.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        self.read(resp).await
+    }
+
+    async fn post_from(&mut self, path: &str, form: &[(&str, &str)], site: &str) -> Answer {
+        let body = form
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", site)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(resp).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+        self.post_from(path, form, "same-origin").await
+    }
+}
+
+/// The value of the hidden field `name` on a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name} on the page"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
+
+async fn submit(svc: &Service, form: &forms::FormDef) -> String {
+    let r = http()
+        .post(svc.url(&format!("/api/forms/{}", form.id)))
+        .header("accept", "application/json")
+        .json(&json_body(form, &good_answers(form)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body: Value = r.json().await.unwrap();
+    forms::normalise::code(body["code"].as_str().unwrap()).unwrap()
+}
+
+async fn start_local() -> Service {
+    start_configured(None, None, |c| c.local_link = Some(LINK.to_string())).await
+}
+
+async fn staff_of(svc: &Service) -> Staff {
+    Staff::new(
+        form_fn::table::client(Some(&svc.endpoint)).await,
+        &svc.table,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_local_link_signs_in_once_and_every_staff_page_needs_a_session() {
+    let svc = start_local().await;
+    let mut b = Browser::new(&svc.base);
+    let r = b.get("/api/staff").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location.as_deref(), Some("/api/staff/sign-in"));
+    let r = b.get("/api/staff/sign-in/link?token=wrong").await;
+    assert_eq!(r.status, 401);
+    assert!(!b.cookies.contains_key("staff_session"));
+    let r = b
+        .get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+    assert_eq!(r.status, 303);
+    let cookie = r
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("staff_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(cookie.contains("Path=/api/staff"));
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP on this machine: {cookie}"
+    );
+    let inbox = b.get("/api/staff").await;
+    assert_eq!(inbox.status, 200);
+    assert!(inbox.body.contains("صندوق الطلبات"));
+    assert!(inbox.body.contains("noindex"));
+    // Spent: the same link does not sign in twice.
+    let mut other = Browser::new(&svc.base);
+    let r = other
+        .get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+    assert_eq!(r.status, 401);
+    // Sign-out ends the session in the table, not only in the browser.
+    let csrf = hidden(&inbox.body, "csrf");
+    let kept = b.cookies.clone();
+    let r = b.post("/api/staff/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status, 303);
+    b.cookies = kept;
+    assert_eq!(b.get("/api/staff").await.status, 303);
+}
+
+#[tokio::test]
+async fn a_case_is_listed_opened_referred_answered_and_the_beneficiary_sees_the_answer() {
+    let svc = start_local().await;
+    let content = content();
+    let form = trackable(&content);
+    let code = submit(&svc, &form).await;
+    let shown = forms::normalise::display_code(&code);
+    let mut b = Browser::new(&svc.base);
+    b.get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+
+    let list = b.get(&format!("/api/staff?form={}", form.id)).await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&shown), "the new case is listed");
+    // Search by code goes to the case; by phone lists it.
+    let r = b
+        .get(&format!("/api/staff?q={}", shown.to_lowercase()))
+        .await;
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/api/staff/cases/{code}").as_str())
+    );
+    let r = b.get("/api/staff?q=0501234567").await;
+    assert!(r.body.contains(&shown), "found by the phone number");
+
+    let page = b.get(&format!("/api/staff/cases/{code}")).await;
+    assert_eq!(page.status, 200);
+    let csrf = hidden(&page.body, "csrf");
+    let version = hidden(&page.body, "version");
+    assert_eq!(version, "0");
+    let path = |a: &str| format!("/api/staff/cases/{code}/{a}");
+    let r = b
+        .post(
+            &path("assign"),
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("to", "official@example.org"),
+                ("refer", "1"),
+                ("note", "يحتاج قرار المسؤول المختص"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let message = "راجعنا طلبك وسنتواصل معك خلال يومين.";
+    let r = b
+        .post(
+            &path("status"),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("status", "under_review"),
+                ("message", message),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The same change on the view of version 1 is now stale: refused, what was typed kept.
+    let r = b
+        .post(
+            &path("status"),
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("status", "declined"),
+                ("message", "رسالة متأخرة"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains(form_fn::inbox::MSG_STALE));
+    assert!(r.body.contains("رسالة متأخرة"));
+    let r = b
+        .post(
+            &path("note"),
+            &[
+                ("csrf", &csrf),
+                ("version", "2"),
+                ("note", "اتصلت بالمستفيد"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let r = b
+        .post(&path("checked"), &[("csrf", &csrf), ("version", "3")])
+        .await;
+    assert_eq!(r.status, 303);
+
+    let record = staff_of(&svc).await.show(&code).await.unwrap();
+    assert_eq!(record.status, forms::Status::UnderReview);
+    assert_eq!(record.assignee.as_deref(), Some("official@example.org"));
+    assert_eq!(record.version, 4);
+    assert_eq!(
+        record.checked.as_ref().map(|c| c.by.as_str()),
+        Some("local")
+    );
+    let kinds: Vec<&str> = record.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["refer", "status", "note", "checked"]);
+    let page = b.get(&format!("/api/staff/cases/{code}")).await;
+    assert!(
+        page.body.contains("اتصلت بالمستفيد") && page.body.contains("يحتاج قرار المسؤول المختص")
+    );
+    let openings = staff_of(&svc).await.openings(&code, 10).await.unwrap();
+    assert!(openings.len() >= 2 && openings.iter().all(|o| o.by == "local"));
+
+    // The beneficiary reads the message, and never the notes.
+    let r = http()
+        .post(svc.url("/api/track"))
+        .header("accept", "application/json")
+        .json(&json!({"code": shown, "contact": PHONE_TYPED}))
+        .send()
+        .await
+        .unwrap();
+    let seen: Value = r.json().await.unwrap();
+    assert_eq!(seen["status"], "under_review");
+    assert_eq!(seen["message"], message);
+    let text = seen.to_string();
+    assert!(!text.contains("اتصلت بالمستفيد") && !text.contains("official@example.org"));
+}
+
+#[tokio::test]
+async fn cross_site_and_tokenless_posts_change_nothing() {
+    let svc = start_local().await;
+    let form = trackable(&content());
+    let code = submit(&svc, &form).await;
+    let mut b = Browser::new(&svc.base);
+    b.get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+    let page = b.get(&format!("/api/staff/cases/{code}")).await;
+    let csrf = hidden(&page.body, "csrf");
+    let path = format!("/api/staff/cases/{code}/status");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("status", "declined"),
+    ];
+    let r = b.post_from(&path, &fields, "cross-site").await;
+    assert!(
+        matches!(r.status, 400 | 403),
+        "refused as cross-site: {}",
+        r.status
+    );
+    let r = b
+        .post(
+            &path,
+            &[("csrf", "forged"), ("version", "0"), ("status", "declined")],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains(form_fn::inbox::MSG_CSRF));
+    let mut stranger = Browser::new(&svc.base);
+    let r = stranger.post(&path, &fields).await;
+    assert_eq!(r.status, 401);
+    let record = staff_of(&svc).await.show(&code).await.unwrap();
+    assert_eq!(record.status, forms::Status::Received);
+    assert_eq!(record.version, 0);
+}
+
+#[tokio::test]
+async fn the_list_pages_through_the_index_with_filters() {
+    let svc = start_local().await;
+    let form = trackable(&content());
+    let mut codes = Vec::new();
+    for i in 0..3 {
+        let answers = good_answers(&form);
+        let r = http()
+            .post(svc.url(&format!("/api/forms/{}", form.id)))
+            .header("accept", "application/json")
+            .header("idempotency-key", format!("staff-page-{i}"))
+            .json(&json_body(&form, &answers))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = r.json().await.unwrap();
+        codes.push(forms::normalise::code(body["code"].as_str().unwrap()).unwrap());
+    }
+    let staff = staff_of(&svc).await;
+    staff
+        .assign(&codes[1], "huda@example.org", false, None, Some(0), "local")
+        .await
+        .unwrap();
+    let q = Query {
+        forms: vec![form.id.clone()],
+        ..Query::default()
+    };
+    let first = staff.page(&q, None, 2).await.unwrap();
+    let got: Vec<&str> = first.records.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(got.len(), 2, "{got:?} {:?} of {codes:?}", first.next);
+    let next = first.next.expect("a next page");
+    let second = staff.page(&q, Some(&next), 2).await.unwrap();
+    let mut seen: Vec<String> = first
+        .records
+        .iter()
+        .chain(&second.records)
+        .map(|r| r.code.clone())
+        .collect();
+    assert_eq!(seen.len(), 3, "every case once");
+    seen.sort();
+    let mut all = codes.clone();
+    all.sort();
+    assert_eq!(seen, all);
+    assert!(
+        staff.page(&q, Some("0.7b7d"), 2).await.is_err(),
+        "a forged cursor"
+    );
+
+    let mine = Query {
+        whose: Whose::Assigned("huda@example.org".into()),
+        ..q.clone()
+    };
+    let page = staff.page(&mine, None, 25).await.unwrap();
+    assert_eq!(page.records.len(), 1);
+    assert_eq!(page.records[0].code, codes[1]);
+    let unassigned = Query {
+        whose: Whose::Unassigned,
+        ..q.clone()
+    };
+    assert_eq!(
+        staff
+            .page(&unassigned, None, 25)
+            .await
+            .unwrap()
+            .records
+            .len(),
+        2
+    );
+    if form.response.as_ref().is_some_and(|r| r.is_promise()) {
+        let late = Query {
+            overdue_on: Some("2999-01-01".into()),
+            ..q.clone()
+        };
+        assert_eq!(staff.page(&late, None, 25).await.unwrap().records.len(), 3);
+        let not_yet = Query {
+            overdue_on: Some("2000-01-01".into()),
+            ..q
+        };
+        assert!(
+            staff
+                .page(&not_yet, None, 25)
+                .await
+                .unwrap()
+                .records
+                .is_empty()
+        );
+    }
+}
+
+// ---------- Cognito (moto) ----------
+
+fn cognito_endpoint() -> Option<String> {
+    let e = std::env::var("FORM_FN_TEST_COGNITO")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if e.is_none() {
+        eprintln!(
+            "skipped: FORM_FN_TEST_COGNITO names no moto server (tests/steps/20-form-fn-moto.sh sets it)"
+        );
+    }
+    e
+}
+
+struct Pool {
+    c: cip::Client,
+    id: String,
+    client_id: String,
+}
+
+async fn pool(endpoint: &str) -> Pool {
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(cip::config::Credentials::new("t", "t", None, None, "t"))
+        .load()
+        .await;
+    let c = cip::Client::new(&conf);
+    let p = c
+        .create_user_pool()
+        .pool_name(table_name())
+        .send()
+        .await
+        .unwrap();
+    let id = p.user_pool().unwrap().id().unwrap().to_string();
+    let app = c
+        .create_user_pool_client()
+        .user_pool_id(&id)
+        .client_name("staff")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    let client_id = app
+        .user_pool_client()
+        .unwrap()
+        .client_id()
+        .unwrap()
+        .to_string();
+    for g in ["manager", "caseworker"] {
+        c.create_group()
+            .user_pool_id(&id)
+            .group_name(g)
+            .send()
+            .await
+            .unwrap();
+    }
+    Pool { c, id, client_id }
+}
+
+const PASSWORD: &str = "Correct-Horse-9-Battery";
+
+impl Pool {
+    /// An account with a password set, in `group`.
+    async fn user(&self, email: &str, group: Option<&str>) {
+        self.c
+            .admin_create_user()
+            .user_pool_id(&self.id)
+            .username(email)
+            .temporary_password("Temp-Pass-123-x")
+            .message_action(cip::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+        self.c
+            .admin_set_user_password()
+            .user_pool_id(&self.id)
+            .username(email)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+        if let Some(g) = group {
+            self.c
+                .admin_add_user_to_group()
+                .user_pool_id(&self.id)
+                .username(email)
+                .group_name(g)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
+    /// The tokens of a direct sign-in (id, access).
+    async fn tokens(&self, email: &str) -> (String, String) {
+        let out = self
+            .c
+            .initiate_auth()
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .client_id(&self.client_id)
+            .auth_parameters("USERNAME", email)
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await
+            .unwrap();
+        let t = out.authentication_result().unwrap();
+        (
+            t.id_token().unwrap().to_string(),
+            t.access_token().unwrap().to_string(),
+        )
+    }
+}
+
+async fn start_with_pool(p: &Pool, endpoint: &str) -> Service {
+    let (pool_id, client_id, endpoint) = (p.id.clone(), p.client_id.clone(), endpoint.to_string());
+    start_configured(None, None, move |c| {
+        c.cognito_pool_id = Some(pool_id);
+        c.cognito_client_id = Some(client_id);
+        c.cognito_endpoint = Some(endpoint);
+    })
+    .await
+}
+
+/// Signs in through the service's pages with e-mail and password; the page after it.
+async fn password_step(b: &mut Browser, email: &str, password: &str) -> Answer {
+    let form = b.get("/api/staff/sign-in").await;
+    assert_eq!(form.status, 200);
+    let csrf = hidden(&form.body, "csrf");
+    b.post(
+        "/api/staff/sign-in",
+        &[("csrf", &csrf), ("email", email), ("password", password)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn cognito_sign_in_wrong_password_first_password_and_authenticator_code() {
+    let Some(endpoint) = cognito_endpoint() else {
+        return;
+    };
+    let p = pool(&endpoint).await;
+    let svc = start_with_pool(&p, &endpoint).await;
+
+    // A manager with a password signs in, and reaches a manager's page.
+    p.user("mona@example.org", Some("manager")).await;
+    let mut b = Browser::new(&svc.base);
+    let r = password_step(&mut b, "mona@example.org", "wrong-password").await;
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("غير صحيحة"));
+    assert!(!b.cookies.contains_key("staff_session"));
+    let r = password_step(&mut b, "Mona@example.org", PASSWORD).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(b.cookies.contains_key("staff_session"));
+    let page = b.get("/api/staff/staff").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("mona@example.org"));
+
+    // An invited account: the temporary password, then a new one (typed twice alike).
+    p.c.admin_create_user()
+        .user_pool_id(&p.id)
+        .username("new@example.org")
+        .temporary_password("Temp-Pass-123-x")
+        .message_action(cip::types::MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    p.c.admin_add_user_to_group()
+        .user_pool_id(&p.id)
+        .username("new@example.org")
+        .group_name("caseworker")
+        .send()
+        .await
+        .unwrap();
+    let mut b = Browser::new(&svc.base);
+    let r = password_step(&mut b, "new@example.org", "Temp-Pass-123-x").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(hidden(&r.body, "step"), "new_password");
+    let fields = |pw2: &'static str, page: &str| {
+        vec![
+            ("csrf".to_string(), hidden(page, "csrf")),
+            ("step".to_string(), "new_password".to_string()),
+            ("username".to_string(), hidden(page, "username")),
+            ("session".to_string(), hidden(page, "session")),
+            ("password".to_string(), "New-Pass-456-yz".to_string()),
+            ("password2".to_string(), pw2.to_string()),
+        ]
+    };
+    let as_refs = |v: &Vec<(String, String)>| -> Vec<(String, String)> { v.clone() };
+    let mismatch = as_refs(&fields("Other-Pass-456", &r.body));
+    let m: Vec<(&str, &str)> = mismatch
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r2 = b.post("/api/staff/sign-in/challenge", &m).await;
+    assert_eq!(r2.status, 400);
+    let good = fields("New-Pass-456-yz", &r2.body);
+    let g: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r3 = b.post("/api/staff/sign-in/challenge", &g).await;
+    assert_eq!(r3.status, 303, "{}", r3.body);
+    // A caseworker reaches no manager's page (404, as CloudFront would replace a 403).
+    let r = b.get("/api/staff/staff").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains(form_fn::inbox::MSG_FORBIDDEN));
+    assert_eq!(b.get("/api/staff/export?format=csv").await.status, 404);
+
+    // An account with an authenticator app: the code is asked for after the password.
+    p.user("sara@example.org", Some("caseworker")).await;
+    let (_, access) = p.tokens("sara@example.org").await;
+    p.c.associate_software_token()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap();
+    p.c.verify_software_token()
+        .access_token(&access)
+        .user_code("123456")
+        .send()
+        .await
+        .unwrap();
+    p.c.admin_set_user_mfa_preference()
+        .user_pool_id(&p.id)
+        .username("sara@example.org")
+        .software_token_mfa_settings(
+            SoftwareTokenMfaSettingsType::builder()
+                .enabled(true)
+                .preferred_mfa(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut b = Browser::new(&svc.base);
+    let r = password_step(&mut b, "sara@example.org", PASSWORD).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(hidden(&r.body, "step"), "mfa");
+    assert!(
+        !b.cookies.contains_key("staff_session"),
+        "not signed in before the code"
+    );
+    let r = b
+        .post(
+            "/api/staff/sign-in/challenge",
+            &[
+                ("csrf", &hidden(&r.body, "csrf")),
+                ("step", "mfa"),
+                ("username", &hidden(&r.body, "username")),
+                ("session", &hidden(&r.body, "session")),
+                ("code", "123456"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(b.get("/api/staff").await.status, 200);
+
+    // An account in no staff group is refused.
+    p.user("nobody@example.org", None).await;
+    let mut b = Browser::new(&svc.base);
+    let r = password_step(&mut b, "nobody@example.org", PASSWORD).await;
+    assert_eq!(r.status, 401);
+    assert!(!b.cookies.contains_key("staff_session"));
+}
+
+#[tokio::test]
+async fn tokens_forged_expired_from_another_pool_or_client_are_refused() {
+    let Some(endpoint) = cognito_endpoint() else {
+        return;
+    };
+    let p = pool(&endpoint).await;
+    p.user("mona@example.org", Some("manager")).await;
+    let (id, access) = p.tokens("mona@example.org").await;
+    let region = p.id.split('_').next().unwrap();
+    let v = Verifier::new(region, &p.id, &p.client_id, Some(&endpoint));
+    let claims = v.verify(&id, TokenUse::Id).await.unwrap();
+    assert_eq!(claims.groups, ["manager"]);
+    v.verify(&access, TokenUse::Access).await.unwrap();
+    assert_eq!(
+        v.verify(&access, TokenUse::Id).await,
+        Err(Refused::Use("id"))
+    );
+    assert_eq!(
+        v.verify(&id, TokenUse::Access).await,
+        Err(Refused::Use("access"))
+    );
+
+    // Forged: the claims changed (to another group), the signature kept.
+    let parts: Vec<&str> = id.split('.').collect();
+    let forged_claims = String::from_utf8(URL_SAFE_NO_PAD.decode(parts[1]).unwrap())
+        .unwrap()
+        .replace("manager", "caseworker");
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(forged_claims.as_bytes()),
+        parts[2]
+    );
+    assert_eq!(
+        v.verify(&forged, TokenUse::Id).await,
+        Err(Refused::Signature)
+    );
+    assert_eq!(
+        v.verify("not-a-token", TokenUse::Id).await,
+        Err(Refused::Signature)
+    );
+
+    // Expired: the same token an hour and more after its expiry.
+    let later = claims.exp + 3600;
+    assert_eq!(
+        v.verify_at(&id, TokenUse::Id, later).await,
+        Err(Refused::Expired)
+    );
+
+    // Another pool's token (moto signs every pool with one key: the issuer tells them apart).
+    let other = pool(&endpoint).await;
+    other.user("mona@example.org", Some("manager")).await;
+    let (other_id, _) = other.tokens("mona@example.org").await;
+    assert_eq!(
+        v.verify(&other_id, TokenUse::Id).await,
+        Err(Refused::Issuer)
+    );
+
+    // Another app client of the same pool.
+    let wrong = Verifier::new(region, &p.id, "another-client", Some(&endpoint));
+    assert_eq!(wrong.verify(&id, TokenUse::Id).await, Err(Refused::Client));
+}
+
+#[tokio::test]
+async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
+    let Some(endpoint) = cognito_endpoint() else {
+        return;
+    };
+    let p = pool(&endpoint).await;
+    let svc = start_with_pool(&p, &endpoint).await;
+    let form = trackable(&content());
+    let code = submit(&svc, &form).await;
+    staff_of(&svc)
+        .await
+        .assign(
+            &code,
+            "someone-else@example.org",
+            false,
+            None,
+            Some(0),
+            "mona",
+        )
+        .await
+        .unwrap();
+    p.user("sara@example.org", Some("caseworker")).await;
+    let mut b = Browser::new(&svc.base);
+    assert_eq!(
+        password_step(&mut b, "sara@example.org", PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let list = b.get("/api/staff").await;
+    assert!(!list.body.contains(&forms::normalise::display_code(&code)));
+    assert_eq!(b.get(&format!("/api/staff/cases/{code}")).await.status, 404);
+}
+
+#[tokio::test]
+async fn a_session_ends_when_idle_at_its_absolute_end_and_with_its_account() {
+    use form_fn::auth::session::{ABSOLUTE_SECS, IDLE_SECS, Sessions};
+    use form_fn::auth::{Role, StaffMember};
+    let svc = start().await;
+    let sessions = Sessions::new(
+        form_fn::table::client(Some(&svc.endpoint)).await,
+        &svc.table,
+    );
+    let member = StaffMember {
+        id: "sub-1".into(),
+        email: "huda@example.org".into(),
+        role: Role::Caseworker,
+    };
+    let t0 = 1_900_000_000;
+    let idle = sessions.start(&member, t0).await.unwrap();
+    let found = sessions.find(&idle, t0 + 60).await.unwrap().expect("live");
+    assert_eq!(found.member, member);
+    assert_eq!(
+        sessions.find(&idle, t0 + 60 + IDLE_SECS).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        sessions.find(&idle, t0 + 120).await.unwrap(),
+        None,
+        "ended for good"
+    );
+
+    // Used every 20 minutes, it still ends at its absolute end.
+    let busy = sessions.start(&member, t0).await.unwrap();
+    let mut t = t0;
+    while t + 1200 < t0 + ABSOLUTE_SECS {
+        t += 1200;
+        assert!(sessions.find(&busy, t).await.unwrap().is_some(), "at {t}");
+    }
+    assert_eq!(
+        sessions.find(&busy, t0 + ABSOLUTE_SECS).await.unwrap(),
+        None
+    );
+
+    // A disabled account's sessions all end; a forged cookie finds none.
+    let a = sessions.start(&member, t0).await.unwrap();
+    let b = sessions.start(&member, t0).await.unwrap();
+    assert_eq!(sessions.end_all(&member.id).await.unwrap(), 2);
+    assert_eq!(sessions.find(&a, t0 + 1).await.unwrap(), None);
+    assert_eq!(sessions.find(&b, t0 + 1).await.unwrap(), None);
+    let forged = format!("{}.{}", member.id, "0".repeat(64));
+    assert_eq!(sessions.find(&forged, t0 + 1).await.unwrap(), None);
+}
