@@ -191,3 +191,10 @@ impl fmt::Display for Diagnostics {
         Ok(())
     }
 }
+
+/// A message written in Arabic (what staff read) with its English equivalent beside it, until
+/// every message is bilingual: the Arabic is shown.
+pub fn bilingual(ar: impl Into<String>, en: impl Into<String>) -> String {
+    let _ = en.into();
+    ar.into()
+}

@@ -7,6 +7,7 @@
 //! with `file:line:column`.
 
 pub mod anchors;
+pub mod archive;
 pub mod check;
 pub mod diagnostic;
 pub mod document;

@@ -1,4 +1,4 @@
-//! The `site-gen` command: `build`, `check` and `serve` (see `site-gen --help`).
+//! The `site-gen` command: `build`, `check`, `archive` and `serve` (see `site-gen --help`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +46,13 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Files the current version of the policy into policy/archive/{version}/ before it is
+    /// edited, so that it stays published; refuses when that version is filed with another text.
+    Archive {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        site: PathBuf,
     },
     /// Builds and serves a preview on 127.0.0.1, rebuilding and reloading on every change.
     Serve {
@@ -118,6 +125,16 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Archive { site } => match site_gen::archive::archive(&site) {
+            Ok(filed) => {
+                println!("{}", filed.message());
+                ExitCode::SUCCESS
+            }
+            Err(refused) => {
+                eprintln!("{}", refused.message());
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve { site, port, api } => {
             match serve(
                 config(site, Overrides::default()),

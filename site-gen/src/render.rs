@@ -251,12 +251,14 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
         "built_text",
         &today.display(site.config.calendar, site.config.digits, None),
     );
+    policy.insert("history", &site.history);
     jobs.push(Job {
         template: "policy.html",
         info: page(&site.policy.title, "/policy/", &site.policy.description),
         extra: policy,
         out: out_file("/policy/"),
     });
+    history_jobs(site, &mut jobs);
     jobs.push(Job {
         template: "channels.html",
         info: page(
@@ -352,6 +354,69 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
         true,
     ));
     jobs
+}
+
+/// The archive's pages: the list of versions, each archived version, and what changed in each.
+fn history_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    use crate::model::history::{ARCHIVE_PATH, CURRENT_CHANGES_PATH};
+    let history = &site.history;
+    if history.versions.is_empty() {
+        return;
+    }
+    let title = format!("الإصدارات السابقة من {}", site.policy.title);
+    let mut extra = Context::new();
+    extra.insert("history", history);
+    jobs.push(Job {
+        template: "policy_archive.html",
+        info: PageInfo {
+            title,
+            path: ARCHIVE_PATH.into(),
+            description: None,
+            noindex: false,
+        },
+        extra,
+        out: out_file(ARCHIVE_PATH),
+    });
+    for v in &history.versions {
+        let mut extra = Context::new();
+        extra.insert("version", v);
+        jobs.push(Job {
+            template: "policy_version.html",
+            info: PageInfo {
+                title: format!("{}: {}", v.policy.title, v.label),
+                path: v.path.clone(),
+                description: None,
+                noindex: false,
+            },
+            extra,
+            out: out_file(&v.path),
+        });
+    }
+    let changes = history
+        .versions
+        .iter()
+        .filter_map(|v| Some((v.changes.as_ref()?, v.changes_path.clone()?)))
+        .chain(
+            history
+                .current_changes
+                .as_ref()
+                .map(|c| (c, CURRENT_CHANGES_PATH.to_string())),
+        );
+    for (c, path) in changes {
+        let mut extra = Context::new();
+        extra.insert("changes", c);
+        jobs.push(Job {
+            template: "policy_changes.html",
+            info: PageInfo {
+                title: format!("ما الذي تغيّر في {}", c.to.label),
+                path: path.clone(),
+                description: None,
+                noindex: false,
+            },
+            extra,
+            out: out_file(&path),
+        });
+    }
 }
 
 /// A static error page at `/{status}.html`, which the host serves for that status.

@@ -2,8 +2,10 @@
 //! into these types (unknown or missing keys and wrong types are errors with their place), so
 //! templates never see an unchecked map.
 
+pub mod changes;
 pub mod channel;
 pub mod eligibility;
+pub mod history;
 pub mod listing;
 pub mod page;
 pub mod policy;
@@ -14,6 +16,7 @@ use serde::Serialize;
 
 pub use channel::{Channel, ChannelDirectory};
 pub use eligibility::{Category, EligibilityGuide};
+pub use history::PolicyHistory;
 pub use page::Page;
 pub use policy::{Approval, Policy, Role, Section};
 pub use privacy::PrivacyNotice;
@@ -31,6 +34,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The privacy notice, made from `site.yaml` and the forms.
     pub privacy: PrivacyNotice,
+    /// The archived versions of the policy and what changed between them.
+    pub history: PolicyHistory,
     /// Every piece of Markdown, with where it was written, for the link check.
     #[serde(skip)]
     pub sources: Vec<MarkdownSource>,
