@@ -8,6 +8,7 @@
 
 pub mod anchors;
 pub mod archive;
+pub mod chart;
 pub mod check;
 pub mod diagnostic;
 pub mod document;

@@ -9,6 +9,7 @@ use crate::anchors::Anchors;
 use crate::diagnostic::{Diagnostic, Diagnostics, bilingual};
 use crate::document::Document;
 use crate::model::history::{ARCHIVE_DIR, ArchivedFiles, VersionText};
+use crate::model::report::{PeriodReport, REPORTS_DIR, Reports};
 use crate::model::{
     self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, PolicyHistory,
     PrivacyNotice, Site,
@@ -229,6 +230,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
 
     let policy = policy?;
     let history = load_history(folder, &policy, &channels, eligibility.as_ref(), &config);
+    let reports = load_reports(folder, &config, &forms);
     sources.push(body_source(&policy.index, "/policy/"));
     sources.extend(
         policy
@@ -277,6 +279,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
         pages,
         privacy,
         history,
+        reports,
         sources,
         config_file: (site_file, site_text.unwrap_or_default()),
     })
@@ -393,4 +396,27 @@ fn load_history(
         config.digits,
         &mut folder.problems,
     )
+}
+
+/// The public reports of `data/reports/`, each checked.
+fn load_reports(folder: &mut Folder, config: &SiteConfig, forms: &[FormDef]) -> Reports {
+    let (_, files) = folder.list(REPORTS_DIR, "yaml");
+    let mut periods = Vec::new();
+    for rel in files {
+        let Some(text) = folder.read(&rel) else {
+            continue;
+        };
+        let file = folder.display(&rel);
+        if let Some(p) = PeriodReport::load(
+            &stem(&rel),
+            &file,
+            &text,
+            config,
+            forms,
+            &mut folder.problems,
+        ) {
+            periods.push(p);
+        }
+    }
+    Reports::new(periods, config.digits)
 }

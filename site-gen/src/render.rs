@@ -259,6 +259,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
         out: out_file("/policy/"),
     });
     history_jobs(site, &mut jobs);
+    report_jobs(site, &mut jobs);
     jobs.push(Job {
         template: "channels.html",
         info: page(
@@ -415,6 +416,48 @@ fn history_jobs(site: &Site, jobs: &mut Vec<Job>) {
             },
             extra,
             out: out_file(&path),
+        });
+    }
+}
+
+/// The public reports: the list with the trend, and one page per period.
+fn report_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    use crate::model::report::REPORTS_PATH;
+    if site.reports.periods.is_empty() {
+        return;
+    }
+    let mut extra = Context::new();
+    extra.insert("reports", &site.reports);
+    jobs.push(Job {
+        template: "reports.html",
+        info: PageInfo {
+            title: "التقارير الدورية".into(),
+            path: REPORTS_PATH.into(),
+            description: Some(format!(
+                "تقارير {} الدورية عن رضا المستفيدين وجودة الخدمة.",
+                site.config.short_name
+            )),
+            noindex: false,
+        },
+        extra,
+        out: out_file(REPORTS_PATH),
+    });
+    for r in &site.reports.periods {
+        let mut extra = Context::new();
+        extra.insert("report", r);
+        jobs.push(Job {
+            template: "report.html",
+            info: PageInfo {
+                title: format!("تقرير رضا المستفيدين وجودة الخدمة: {}", r.label),
+                path: r.path.clone(),
+                description: Some(format!(
+                    "رضا المستفيدين وجودة الخدمة في {} ({}).",
+                    site.config.short_name, r.label
+                )),
+                noindex: false,
+            },
+            extra,
+            out: out_file(&r.path),
         });
     }
 }

@@ -10,6 +10,7 @@ pub mod listing;
 pub mod page;
 pub mod policy;
 pub mod privacy;
+pub mod report;
 
 use forms::{FormDef, SiteConfig};
 use serde::Serialize;
@@ -36,6 +37,8 @@ pub struct Site {
     pub privacy: PrivacyNotice,
     /// The archived versions of the policy and what changed between them.
     pub history: PolicyHistory,
+    /// The public periodic reports (`data/reports/`), oldest first.
+    pub reports: report::Reports,
     /// Every piece of Markdown, with where it was written, for the link check.
     #[serde(skip)]
     pub sources: Vec<MarkdownSource>,
