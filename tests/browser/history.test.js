@@ -5,50 +5,41 @@
 // reads without colour (underline, line-through) and to a screen reader («أُضيف:», «حُذف:»).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, launch, sites } from './lib/setup.js';
+import { launch, sites } from './lib/setup.js';
 import { serveSite } from './lib/server.js';
-import { axeViolations, languageInPage } from './lib/audit.js';
-import { lowContrastInPage } from './lib/contrast.js';
+import { auditPage } from './lib/audit.js';
+import { scratchSite, siteGen } from './lib/scratch.js';
 
-const SITE_GEN = join(process.env.CARGO_TARGET_DIR ?? join(REPO, 'target'), 'debug', 'site-gen');
 const ADDED_TITLE = 'قسم أضافه الاختبار';
 
 const browser = await launch();
 const servers = [];
-const scratch = [];
 after(async () => {
   await browser.close();
   await Promise.all(servers.map((s) => s.close()));
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
- * Copies the site's content, files its version, rewords the first word of the first section
- * and adds a section under a new version number, then builds it. Returns the built folder and
- * the word replaced.
+ * A copy of the site whose version is filed, then the first word of its first section reworded
+ * and a section added under a new version number, built. Returns the built folder and the word
+ * replaced.
  */
 function archivedAndEdited(content) {
-  const dir = mkdtempSync(join(tmpdir(), 'history-'));
-  scratch.push(dir);
-  const site = join(dir, 'content');
-  cpSync(content, site, { recursive: true });
-  const run = (...args) => execFileSync(SITE_GEN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  assert.match(run('archive', '--site', site), /حُفظ/);
-  const policy = join(site, 'policy');
-  const first = readdirSync(policy).filter((f) => /^\d.*\.md$/.test(f)).sort()[0];
-  const text = readFileSync(join(policy, first), 'utf8');
-  const [, front, body] = text.match(/^(---\n[\s\S]*?\n---\n)([\s\S]*)$/);
-  const word = body.match(/[\u0621-\u064A]{3,}/)[0];
-  writeFileSync(join(policy, first), front + body.replace(word, 'كلمةجديدة'));
-  writeFileSync(join(policy, '99-test.md'), `---\ntitle: ${ADDED_TITLE}\n---\nنص أضافه الاختبار.\n`);
-  const index = join(policy, '_index.md');
-  writeFileSync(index, readFileSync(index, 'utf8').replace(/^approval:/m, 'version: "9.1"\napproval:'));
-  const out = join(dir, 'public');
-  run('build', '--site', site, '--templates', join(REPO, 'templates'), '--out', out);
+  let word;
+  const out = scratchSite(content, (site) => {
+    assert.match(siteGen('archive', '--site', site), /حُفظ/);
+    const policy = join(site, 'policy');
+    const first = readdirSync(policy).filter((f) => /^\d.*\.md$/.test(f)).sort()[0];
+    const text = readFileSync(join(policy, first), 'utf8');
+    const [, front, body] = text.match(/^(---\n[\s\S]*?\n---\n)([\s\S]*)$/);
+    word = body.match(/[\u0621-\u064A]{3,}/)[0];
+    writeFileSync(join(policy, first), front + body.replace(word, 'كلمةجديدة'));
+    writeFileSync(join(policy, '99-test.md'), `---\ntitle: ${ADDED_TITLE}\n---\nنص أضافه الاختبار.\n`);
+    const index = join(policy, '_index.md');
+    writeFileSync(index, readFileSync(index, 'utf8').replace(/^approval:/m, 'version: "9.1"\napproval:'));
+  });
   return { out, word };
 }
 
@@ -57,20 +48,6 @@ async function open(server, path, options = {}) {
   const page = await context.newPage();
   await page.goto(server.origin + path, { waitUntil: 'load' });
   return { context, page };
-}
-
-/** axe-core, contrast at 375 and 1280 px, right to left. */
-async function audit(page) {
-  const { lang, dir, direction } = await page.evaluate(languageInPage);
-  assert.deepEqual({ lang, dir, direction }, { lang: 'ar', dir: 'rtl', direction: 'rtl' });
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    const { checked, failures } = await page.evaluate(lowContrastInPage);
-    assert.ok(checked > 0);
-    assert.deepEqual(failures, [], `${width} px: ${JSON.stringify(failures, null, 2)}`);
-  }
 }
 
 for (const site of sites()) {
@@ -84,13 +61,13 @@ for (const site of sites()) {
       try {
         await page.getByRole('link', { name: 'الإصدارات السابقة' }).click();
         await page.waitForURL('**/policy/archive/');
-        await audit(page);
+        await auditPage(page);
         await page.locator('main .version a').first().click();
         await page.waitForURL(/\/policy\/archive\/[^/]+\/$/);
         assert.match(await page.locator('main').innerText(), /إصدار سابق/);
         assert.match(await page.locator('#approval-block').innerText(), /جهة الاعتماد/);
         assert.match(await page.locator('main').innerText(), new RegExp(word));
-        await audit(page);
+        await auditPage(page);
       } finally {
         await context.close();
       }
@@ -125,7 +102,7 @@ for (const site of sites()) {
           assert.equal(m.line, m.tag === 'ins' ? 'underline' : 'line-through', JSON.stringify(m));
           assert.equal(m.label, m.tag === 'ins' ? 'أُضيف: ' : 'حُذف: ', JSON.stringify(m));
         }
-        await audit(page);
+        await auditPage(page);
       } finally {
         await context.close();
       }
