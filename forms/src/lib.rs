@@ -13,6 +13,7 @@ pub mod placeholder;
 pub mod privacy;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod report;
 pub mod response;
 pub mod site;
 pub mod source;
