@@ -2,7 +2,7 @@
 //! comes later: list submissions by form, status and date, show one, set its status with a message
 //! to the beneficiary (seen on follow-up), export ([`export`]), and serve a person's rights: find,
 //! export, correct and erase their records, and purge what has outlived its retention
-//! ([`person`]). Callers parse and print; the rules are here.
+//! ([`person`]), and the periodic report ([`report`]). Callers parse and print; the rules are here.
 //!
 //! The actions run with the staff member's own AWS credentials (profile, SSO or environment),
 //! never the service's, so there is no new password to guard. Their DynamoDB calls are here, not in
@@ -11,6 +11,7 @@
 
 pub mod export;
 pub mod person;
+pub mod report;
 
 use std::collections::HashMap;
 
@@ -29,6 +30,8 @@ pub struct Filter {
     pub form: Option<String>,
     pub statuses: Vec<Status>,
     pub since: Option<String>,
+    /// Received before this (an RFC 3339 time or a date: compared as text with `received_at`).
+    pub until: Option<String>,
 }
 
 /// The staff's view of the table.
@@ -73,6 +76,11 @@ impl Staff {
         })
     }
 
+    /// The site the service was built for (its name, calendar and digits).
+    pub fn site(&self) -> &forms::SiteConfig {
+        &self.content.site
+    }
+
     fn forms(&self, filter: &Filter) -> Result<Vec<&FormDef>, StaffError> {
         match &filter.form {
             Some(id) => self.content.form(id).map(|f| vec![f]).ok_or_else(|| {
@@ -114,15 +122,25 @@ impl Staff {
                             AttributeValue::S(table::gsi_pk(&form.id, *status)),
                         )
                         .set_exclusive_start_key(start.take());
-                    q = match &filter.since {
-                        Some(since) => q
-                            .key_condition_expression("#pk = :pk AND #sk >= :since")
-                            .expression_attribute_names("#sk", GSI_SK)
-                            .expression_attribute_values(
-                                ":since",
-                                AttributeValue::S(since.clone()),
-                            ),
-                        None => q.key_condition_expression("#pk = :pk"),
+                    let bound =
+                        |q: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+                         name: &str,
+                         value: &String| {
+                            q.expression_attribute_names("#sk", GSI_SK)
+                                .expression_attribute_values(name, AttributeValue::S(value.clone()))
+                        };
+                    q = match (&filter.since, &filter.until) {
+                        (Some(since), Some(until)) => {
+                            bound(bound(q, ":since", since), ":until", until)
+                                .key_condition_expression(
+                                    "#pk = :pk AND #sk BETWEEN :since AND :until",
+                                )
+                        }
+                        (Some(since), None) => bound(q, ":since", since)
+                            .key_condition_expression("#pk = :pk AND #sk >= :since"),
+                        (None, Some(until)) => bound(q, ":until", until)
+                            .key_condition_expression("#pk = :pk AND #sk < :until"),
+                        (None, None) => q.key_condition_expression("#pk = :pk"),
                     };
                     let page = q.send().await.map_err(|e| sdk_error("listing failed", e))?;
                     out.extend(

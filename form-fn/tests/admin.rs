@@ -85,6 +85,7 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
             form: Some(form.id.clone()),
             statuses: vec![Status::NeedsInfo],
             since: None,
+            until: None,
         })
         .await
         .unwrap();

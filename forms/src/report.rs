@@ -64,6 +64,11 @@ impl ReportFile {
     pub fn to_yaml(&self) -> String {
         serde_norway::to_string(self).expect("a report serialises")
     }
+
+    /// Reads a file's YAML (the site generator reports its problems at their place instead).
+    pub fn from_yaml(text: &str) -> Result<ReportFile, String> {
+        serde_norway::from_str(text).map_err(|e| e.to_string())
+    }
 }
 
 /// The survey's part.
