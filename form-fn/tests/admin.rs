@@ -21,17 +21,6 @@ async fn submit(svc: &Service, form: &forms::FormDef, answers: &[(String, String
     body["code"].as_str().unwrap().to_string()
 }
 
-/// Runs the built `form-fn-admin` binary against the test's store and table.
-async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
-        .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
-        .args(args)
-        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-        .output()
-        .await
-        .expect("form-fn-admin runs")
-}
-
 #[tokio::test]
 async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     let svc = start().await;

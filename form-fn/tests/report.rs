@@ -211,17 +211,6 @@ fn a_survey_of_fewer_than_five_is_not_published() {
     assert!(report.public().survey.is_none());
 }
 
-/// Runs the built `form-fn-admin` binary against the test's store and table.
-async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
-        .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
-        .args(args)
-        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-        .output()
-        .await
-        .expect("form-fn-admin runs")
-}
-
 #[tokio::test]
 async fn the_staff_command_reports_this_months_surveys_from_the_store() {
     let svc = start().await;
@@ -243,30 +232,8 @@ async fn the_staff_command_reports_this_months_surveys_from_the_store() {
     let today = Day::today();
     let period = format!("{:04}-{:02}", today.year, today.month);
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let site = dir.path().join("content");
-    let run = admin(
-        &svc,
-        &[
-            "report",
-            "--period",
-            &period,
-            "--calendar",
-            "gregorian",
-            "--out",
-            out.to_str().unwrap(),
-            "--public",
-            site.to_str().unwrap(),
-        ],
-    )
-    .await;
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let yaml = std::fs::read_to_string(site.join(format!("data/reports/{period}.yaml"))).unwrap();
-    let file = ReportFile::from_yaml(&yaml).unwrap();
+    let (out, site) = (dir.path().join("out"), dir.path().join("content"));
+    let file = public_report(&svc, &period, &out, &site).await;
     let s = file.survey.unwrap();
     assert_eq!(s.responses, 6);
     assert_eq!(s.channels, BTreeMap::from([(SurveyChannel::Web, 6)]));
@@ -284,12 +251,24 @@ async fn the_staff_command_reports_this_months_surveys_from_the_store() {
     // Last month held none of them.
     let before = Day::parse(&format!("{period}-01")).unwrap().add_days(-1);
     let previous = format!("{:04}-{:02}", before.year, before.month);
+    let file = public_report(&svc, &previous, &out, &site).await;
+    assert!(file.survey.is_none(), "{file:?}");
+}
+
+/// Runs `form-fn-admin report` for a Gregorian `period`, writing into `out` and the public file
+/// into the content folder `site`, and reads that file back.
+async fn public_report(
+    svc: &Service,
+    period: &str,
+    out: &std::path::Path,
+    site: &std::path::Path,
+) -> ReportFile {
     let run = admin(
-        &svc,
+        svc,
         &[
             "report",
             "--period",
-            &previous,
+            period,
             "--calendar",
             "gregorian",
             "--out",
@@ -304,7 +283,6 @@ async fn the_staff_command_reports_this_months_surveys_from_the_store() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let yaml = std::fs::read_to_string(site.join(format!("data/reports/{previous}.yaml"))).unwrap();
-    let file = ReportFile::from_yaml(&yaml).unwrap();
-    assert!(file.survey.is_none(), "{yaml}");
+    let yaml = std::fs::read_to_string(site.join(format!("data/reports/{period}.yaml"))).unwrap();
+    ReportFile::from_yaml(&yaml).unwrap()
 }

@@ -297,3 +297,14 @@ pub fn http() -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// Runs the built `form-fn-admin` binary against the test's store and table.
+pub async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
+        .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
+        .output()
+        .await
+        .expect("form-fn-admin runs")
+}
