@@ -31,14 +31,19 @@ pub const MSG_NOT_UTF8: &str = "يحتوي ما أرسلته على رموز غ�
 pub const MSG_NOT_SAVED: &str = "لم يُحفظ ما أرسلته بسبب عطل مؤقت لدينا، ولم يُسجَّل. أرسله مرة أخرى بعد دقيقة؛ ولن يُسجَّل مرتين إذا وصل من قبل.";
 /// The store failed during a follow-up.
 pub const MSG_TRACK_UNAVAILABLE: &str =
-    "تعذّر عرض حالة الطلب بسبب عطل مؤقت لدينا. حاول مرة أخرى بعد دقيقة.";
+    "تعذّر عرض الحالة بسبب عطل مؤقت لدينا. حاول مرة أخرى بعد دقيقة.";
 /// A wrong code and a wrong contact get this same answer.
-pub const MSG_TRACK_NOT_FOUND: &str = "لم نجد طلبًا بهذا الرمز وهذه البيانات. تأكد من رمز المتابعة، ومن رقم الجوال أو البريد الإلكتروني كما كتبته في الطلب.";
+pub const MSG_TRACK_NOT_FOUND: &str = "لم نجد طلبًا أو رسالة بهذا الرمز وهذه البيانات. تأكد من رمز المتابعة، ومن رقم الجوال أو البريد الإلكتروني كما كتبته عند الإرسال.";
 /// Too many failed follow-ups.
 pub const MSG_THROTTLED: &str = "تجاوزت عدد المحاولات المسموح به. انتظر قليلًا ثم حاول مرة أخرى، وتأكد من رمز المتابعة ومن رقم الجوال أو البريد الإلكتروني.";
+/// Too many submissions from one client.
+pub const MSG_TOO_MANY_SUBMISSIONS: &str = "وصلنا عدد كبير من الطلبات من جهازك أو شبكتك في وقت قصير. انتظر ربع ساعة ثم أرسل النموذج من جديد.";
+/// A form posted from another site.
+pub const MSG_CROSS_SITE: &str =
+    "لا يُقبل هذا النموذج إلا من صفحته في موقعنا. افتح النموذج من قائمة الموقع ثم أرسله من هناك.";
 /// A follow-up contact that is neither a phone number nor an e-mail address.
 pub const MSG_TRACK_CONTACT: &str =
-    "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب، مثل 0501234567";
+    "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته عند الإرسال، مثل 0501234567";
 
 /// Seconds a client should wait before sending again after a `503`.
 pub const RETRY_AFTER_SECS: u64 = 30;

@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::client::ClientKey;
+
 /// The port `cargo run -p form-fn` listens on when neither `--port` nor `PORT` is given.
 pub const DEFAULT_PORT: u16 = 3000;
 
@@ -11,6 +13,10 @@ pub const DEFAULT_TABLE: &str = "forms";
 
 /// Where the local store keeps its data when `FORMS_DATA_FILE` is not set.
 pub const DEFAULT_DATA_FILE: &str = ".data/forms.sqlite";
+
+/// Submissions one client may send in one counting window when `FORMS_SUBMISSIONS_PER_CLIENT` is
+/// not set (see [`crate::store::TRY_WINDOW`]).
+pub const DEFAULT_SUBMISSIONS_PER_CLIENT: u64 = 30;
 
 /// The service's settings, read from the environment at start.
 #[derive(Debug, Clone)]
@@ -38,6 +44,13 @@ pub struct Config {
     /// request without one of them is answered 404, and only a request with one has its
     /// `CloudFront-Viewer-Address` trusted. Unset (empty) locally.
     pub origin_verify: Vec<String>,
+    /// `FORMS_CLIENT_KEY`: the secret with which client addresses and codes are hashed in the
+    /// table (in AWS from SSM Parameter Store). When unset (locally), a random key is made at
+    /// start, so the counts of the limits start again at each restart.
+    pub client_key: ClientKey,
+    /// `FORMS_SUBMISSIONS_PER_CLIENT`: new submissions one client address (IPv6: one /64) may send
+    /// in one counting window; past it the answer is `429` until the window ends.
+    pub submissions_per_client: u64,
 }
 
 impl Config {
@@ -76,6 +89,14 @@ impl Config {
                 .filter(|v| !v.is_empty()),
             log_filter: std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_string()),
             origin_verify: origin_values(&std::env::var("FORMS_ORIGIN_VERIFY").unwrap_or_default()),
+            client_key: std::env::var("FORMS_CLIENT_KEY")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map_or_else(ClientKey::random, ClientKey::new),
+            submissions_per_client: std::env::var("FORMS_SUBMISSIONS_PER_CLIENT")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(DEFAULT_SUBMISSIONS_PER_CLIENT),
         }
     }
 
@@ -108,6 +129,8 @@ impl Default for Config {
             site_url: None,
             log_filter: "info".to_string(),
             origin_verify: Vec::new(),
+            client_key: ClientKey::random(),
+            submissions_per_client: DEFAULT_SUBMISSIONS_PER_CLIENT,
         }
     }
 }

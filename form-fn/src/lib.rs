@@ -65,11 +65,23 @@ pub fn service_for(
     client: aws_sdk_dynamodb::Client,
 ) -> Result<axum::Router, StartError> {
     let pages = Pages::new(&content, config.site_url.as_deref())?;
+    let site_url = config.site_url.as_deref().unwrap_or(&content.site.base_url);
+    let site_origin = origin_of(site_url);
     let app = App {
         content,
-        store: Store::new(client, config.table.clone()),
+        store: Store::new(client, config.table.clone(), config.client_key.clone()),
         pages,
         origin_verify: config.origin_verify.clone(),
+        submissions_per_client: config.submissions_per_client,
+        site_origin,
+        cors_origins: config.cors_origins.clone(),
     };
     Ok(router::router(Arc::new(app), &config.cors_origins))
+}
+
+/// The origin (`scheme://host[:port]`) of a URL.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    format!("{scheme}://{host}")
 }

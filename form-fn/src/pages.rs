@@ -40,6 +40,8 @@ pub struct TrackResult {
     pub code: String,
     pub form: String,
     pub form_title: String,
+    /// The form's kind: the page calls a request «الطلب» and feedback «الرسالة».
+    pub kind: forms::FormKind,
     pub status: forms::Status,
     pub status_label: &'static str,
     pub received_at: String,
@@ -192,7 +194,7 @@ impl Pages {
                     &self.site,
                     &self.track_form.title,
                     &format!(
-                        "<p>الطلب <bdi dir=\"ltr\">{}</bdi>: {}</p>",
+                        "<p>رمز المتابعة <bdi dir=\"ltr\">{}</bdi>: {}</p>",
                         esc(&r.code),
                         esc(r.status_label)
                     ),

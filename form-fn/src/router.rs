@@ -20,7 +20,7 @@ use crate::body;
 use crate::client::{self, Client, ViaCdn};
 use crate::content::Content;
 use crate::pages::Pages;
-use crate::store::Store;
+use crate::store::{self, Store};
 use crate::{access_log, submit, track};
 
 /// The submission route.
@@ -41,17 +41,55 @@ pub struct App {
     /// The values CloudFront may send in `X-Origin-Verify` (current and, during a rotation,
     /// previous), when the service is behind it; empty otherwise.
     pub origin_verify: Vec<String>,
+    /// New submissions one client may send in one counting window.
+    pub submissions_per_client: u64,
+    /// The site's own origin (`https://host`), from which its forms are posted.
+    pub site_origin: String,
+    /// Other origins allowed to post (`FORMS_CORS_ORIGINS`).
+    pub cors_origins: Vec<String>,
 }
+
+/// Marks the answer given for a panic, so that it can be given as the client asked.
+#[derive(Debug, Clone, Copy)]
+struct Panicked;
+
+/// Headers on every answer of the service, also when it is reached without CloudFront (which sets
+/// the same): nothing is cached (confirmations and follow-ups hold codes and staff's messages), and
+/// the site's security headers. The content policy is the site's without
+/// `upgrade-insecure-requests`, which CloudFront adds, so that the service also runs over plain
+/// HTTP on a developer's machine.
+pub const SECURITY_HEADERS: [(&str, &str); 7] = [
+    ("cache-control", "no-store"),
+    (
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    ("cross-origin-opener-policy", "same-origin"),
+    (
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains",
+    ),
+];
 
 /// The router over `app`. `cors_origins` lists the origins allowed to post JSON from another site
 /// (none by default).
 pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
-    let pages_for_panic = app.clone();
-    let mut router = Router::new()
+    let routes = Router::new()
         .route(SUBMIT, post(submit::submit))
         .route(TRACK, post(track::track))
         .route(HEALTH, get(health))
-        .fallback(not_found)
+        .fallback(not_found);
+    layered(routes, app, cors_origins)
+}
+
+/// `routes` with everything every answer goes through.
+fn layered(routes: Router<Arc<App>>, app: Arc<App>, cors_origins: &[String]) -> Router {
+    let pages_for_panic = app.clone();
+    let mut router = routes
         .layer(middleware::from_fn(identify_client))
         .layer(middleware::from_fn_with_state(
             app.clone(),
@@ -61,17 +99,14 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
             app.clone(),
             within_time_limit,
         ))
-        .with_state(app)
+        .layer(middleware::from_fn_with_state(app.clone(), same_site_only))
+        .with_state(app.clone())
         .layer(CatchPanicLayer::custom(move |_| {
-            answer::error(
-                &pages_for_panic.pages,
-                true,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "عطل غير متوقع",
-                answer::MSG_NOT_SAVED,
-            )
-        }));
+            let mut resp = panic_answer(&pages_for_panic, false);
+            resp.extensions_mut().insert(Panicked);
+            resp
+        }))
+        .layer(middleware::from_fn_with_state(app, with_headers));
     let origins: Vec<HeaderValue> = cors_origins
         .iter()
         .filter_map(|o| HeaderValue::from_str(o).ok())
@@ -90,6 +125,72 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         );
     }
     router.layer(middleware::from_fn(access_log::log_request))
+}
+
+/// The answer to a request whose handling panicked: nothing is known to be saved.
+fn panic_answer(app: &App, json: bool) -> Response {
+    answer::error(
+        &app.pages,
+        json,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "عطل غير متوقع",
+        answer::MSG_NOT_SAVED,
+    )
+}
+
+/// Gives the panic answer in JSON to a client that asked for JSON, and puts
+/// [`SECURITY_HEADERS`] on every answer.
+async fn with_headers(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let json = body::wants_json(req.headers());
+    let mut resp = next.run(req).await;
+    if json && resp.extensions().get::<Panicked>().is_some() {
+        resp = panic_answer(&app, true);
+    }
+    for (name, value) in SECURITY_HEADERS {
+        resp.headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+    resp
+}
+
+/// Whether a request was sent by a page of another site, as far as the browser says: by
+/// `Sec-Fetch-Site` where it sends it, else by an `Origin` that is neither the site's, the
+/// service's own (`Host`), nor one of `allowed`. A request that says neither (a script, an old
+/// browser) is not refused.
+pub fn cross_site(headers: &HeaderMap, site_origin: &str, allowed: &[String]) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let origin = text("origin").map(|o| o.trim_end_matches('/'));
+    if origin.is_some_and(|o| o == site_origin || allowed.iter().any(|a| a == o)) {
+        return false;
+    }
+    if let Some(fetch_site) = text("sec-fetch-site") {
+        return !matches!(fetch_site, "same-origin" | "same-site" | "none");
+    }
+    match origin {
+        None => false,
+        Some(o) => {
+            let host = o.split_once("://").map_or(o, |(_, h)| h);
+            text("host") != Some(host)
+        }
+    }
+}
+
+/// Refuses, with `403`, a form posted from a page of another site.
+async fn same_site_only(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    if req.method() == Method::POST
+        && cross_site(req.headers(), &app.site_origin, &app.cors_origins)
+    {
+        return answer::error(
+            &app.pages,
+            body::wants_json(req.headers()),
+            StatusCode::FORBIDDEN,
+            "cross_site",
+            "طلب من موقع آخر",
+            answer::MSG_CROSS_SITE,
+        );
+    }
+    next.run(req).await
 }
 
 /// Behind CloudFront (`FORMS_ORIGIN_VERIFY` set): a request that did not come through it (no or
@@ -156,7 +257,9 @@ async fn health(State(app): State<Arc<App>>) -> Response {
 async fn within_time_limit(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let json = body::wants_json(req.headers());
     let tracking = req.uri().path() == TRACK;
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+    let deadline = tokio::time::Instant::now() + REQUEST_TIMEOUT;
+    let handled = store::with_deadline(deadline, next.run(req));
+    match tokio::time::timeout_at(deadline, handled).await {
         Ok(resp) => resp,
         Err(_) => {
             tracing::warn!("request timed out");
@@ -187,4 +290,106 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
         "الصفحة غير موجودة",
         answer::MSG_NO_FORM,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn serve_panicking() -> String {
+        let content = Content::embedded().expect("the embedded site parses");
+        let pages = Pages::new(&content, None).expect("the templates load");
+        let db = crate::table::client(Some("http://127.0.0.1:9")).await;
+        let app = Arc::new(App {
+            store: Store::new(db, "forms", crate::client::ClientKey::random()),
+            pages,
+            origin_verify: Vec::new(),
+            submissions_per_client: 1,
+            site_origin: "https://example.org".to_string(),
+            cors_origins: Vec::new(),
+            content,
+        });
+        let routes = Router::new().route(
+            "/api/boom",
+            post(|| async {
+                if true {
+                    panic!("a bug");
+                }
+                StatusCode::OK
+            }),
+        );
+        let service = layered(routes, app, &[]);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                service.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        format!("http://{addr}/api/boom")
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_answered_as_asked_html_or_json_with_the_headers() {
+        let url = serve_panicking().await;
+        let c = reqwest::Client::new();
+        let r = c
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        assert!(r.text().await.unwrap().contains(answer::MSG_NOT_SAVED));
+        let r = c
+            .post(&url)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "internal");
+        assert_eq!(body["message"], answer::MSG_NOT_SAVED);
+    }
+
+    #[test]
+    fn cross_site_is_read_from_fetch_metadata_then_origin() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        let site = "https://example.org";
+        let other = vec!["https://partner.example".to_string()];
+        let cross = |pairs| cross_site(&headers(pairs), site, &other);
+        assert!(cross(&[("sec-fetch-site", "cross-site")]));
+        assert!(!cross(&[("sec-fetch-site", "same-origin")]));
+        assert!(!cross(&[("sec-fetch-site", "none")]));
+        assert!(!cross(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://partner.example")
+        ]));
+        assert!(cross(&[("origin", "https://evil.example")]));
+        assert!(cross(&[("origin", "null")]));
+        assert!(!cross(&[("origin", "https://example.org")]));
+        assert!(!cross(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ]));
+        assert!(!cross(&[]));
+    }
 }

@@ -178,6 +178,14 @@ impl Staff {
             .ok_or_else(|| StaffError(format!("no submission {}", display_code(code))))
     }
 
+    /// The kind of the form a record was sent with (a request, for a form no longer defined).
+    pub fn kind_of(&self, r: &Record) -> forms::FormKind {
+        self.content
+            .form(&r.form)
+            .map(|f| f.kind)
+            .unwrap_or_default()
+    }
+
     /// Sets a submission's status, adds it to the history and sets (or clears) the message shown
     /// to the beneficiary.
     pub async fn set_status(
@@ -187,6 +195,15 @@ impl Staff {
         message: Option<&str>,
     ) -> Result<Record, StaffError> {
         let record = self.show(code).await?;
+        let kind = self.kind_of(&record);
+        if !status.applies_to(kind) {
+            let names: Vec<_> = Status::for_kind(kind).iter().map(|s| s.as_str()).collect();
+            return Err(StaffError(format!(
+                "status {status} does not apply to a submission of form {:?} (kind {kind:?}): use one of {}",
+                record.form,
+                names.join(", ")
+            )));
+        }
         let at = now_rfc3339();
         let change = Change {
             status,

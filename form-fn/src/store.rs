@@ -4,14 +4,47 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use tokio::time::Instant;
+
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, CancellationReason, Put, ReturnValue, TransactWriteItem,
+};
 use forms::{FormDef, Status, Submission, Value};
 
+use crate::client::ClientKey;
 use crate::code::new_code;
-use crate::table::{self, GSI_PK, GSI_SK, Item, PK, SK, TTL};
+use crate::table::{self, GSI_PK, GSI_SK, Item, OPERATION_TIMEOUT, PK, SK, TTL};
+
+/// Time kept free after a write's [`OPERATION_TIMEOUT`] for answering the request.
+pub const WRITE_MARGIN: Duration = Duration::from_millis(500);
+
+tokio::task_local! {
+    /// When the request being answered must be answered by (set by the router's time limit).
+    static DEADLINE: Instant;
+}
+
+/// Runs `fut` (a request's handling) with `deadline`, so that no write begins that could outlast
+/// it.
+pub async fn with_deadline<F: std::future::Future>(deadline: Instant, fut: F) -> F::Output {
+    DEADLINE.scope(deadline, fut).await
+}
+
+/// Refuses to begin a write that could still be running when the request must be answered: the
+/// request limit would answer "not saved" while the write might then commit.
+fn time_for_a_write() -> Result<(), Unavailable> {
+    let enough = DEADLINE
+        .try_with(|d| Instant::now() + OPERATION_TIMEOUT + WRITE_MARGIN <= *d)
+        .unwrap_or(true);
+    if enough {
+        Ok(())
+    } else {
+        Err(Unavailable("no time left for a write".to_string()))
+    }
+}
 
 /// The store could not be reached or refused the write after the SDK's retries. The text is the
 /// SDK's error kind, never the data.
@@ -61,6 +94,8 @@ pub struct NewSubmission<'a> {
     pub expected_by: Option<String>,
     /// The idempotency key (hex) and how long it holds.
     pub idempotency: (String, Duration),
+    /// Caught by the spam trap: kept apart and briefly (see [`crate::table`]).
+    pub spam: bool,
 }
 
 /// One status change.
@@ -249,34 +284,39 @@ impl Record {
     }
 }
 
-/// How a failed follow-up is counted: per client address and per code, in windows of this length.
+/// How attempts are counted: in windows of this length.
 pub const TRY_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// A scope of failed follow-ups: one client address, or one code.
+/// What attempts are counted for: follow-ups from one client address or of one code, or new
+/// submissions from one client address (the address as [`crate::client::Client::counted`] gives it).
 #[derive(Debug, Clone, Copy)]
 pub enum TryScope<'a> {
     Client(&'a str),
     Code(&'a str),
+    Submissions(&'a str),
 }
 
 impl TryScope<'_> {
-    fn pk(&self, window_start: u64) -> String {
-        match self {
-            TryScope::Client(ip) => format!("TRY#ip#{}#{window_start}", digest_full(ip)),
-            TryScope::Code(code) => format!("TRY#code#{}#{window_start}", digest_full(code)),
-        }
+    fn pk(&self, key: &ClientKey, window_start: u64) -> String {
+        let (kind, text) = match self {
+            TryScope::Client(ip) => ("ip", ip),
+            TryScope::Code(code) => ("code", code),
+            TryScope::Submissions(ip) => ("sub", ip),
+        };
+        format!("TRY#{kind}#{}#{window_start}", key.digest(text))
     }
 }
 
-fn digest_full(secret: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Whether an attempt may be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reserved {
+    /// Counted: go ahead.
+    Granted,
+    /// A scope is at its limit: wait this many seconds (the rest of the window).
+    Refused { retry_after: u64 },
 }
 
-/// The start of the follow-up counting window that `now` is in, and the seconds until it ends.
+/// The start of the counting window that `now` is in, and the seconds until it ends.
 pub fn try_window(now: u64) -> (u64, u64) {
     let len = TRY_WINDOW.as_secs();
     let start = now - now % len;
@@ -308,19 +348,57 @@ fn lookup_puts(
         .collect()
 }
 
+/// What a cancelled transaction's reasons say, item by item (the submission first, then its
+/// idempotency key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// The idempotency key exists: an identical request was stored first.
+    KeyTaken,
+    /// The code drawn exists: draw another.
+    CodeTaken,
+    /// Another transaction on the same item was under way (`TransactionConflict`): try again
+    /// after a short random wait; the SDK does not retry this itself.
+    Conflict,
+    /// Anything else (throttling, validation): the store is unavailable.
+    Other,
+}
+
+/// Reads a cancelled transaction's reasons.
+pub fn cancelled(reasons: &[CancellationReason]) -> Cancelled {
+    let code = |i: usize| reasons.get(i).and_then(|r| r.code()).unwrap_or("None");
+    if code(1) == "ConditionalCheckFailed" {
+        Cancelled::KeyTaken
+    } else if (0..reasons.len()).any(|i| code(i) == "TransactionConflict") {
+        Cancelled::Conflict
+    } else if code(0) == "ConditionalCheckFailed" {
+        Cancelled::CodeTaken
+    } else {
+        Cancelled::Other
+    }
+}
+
+/// A random wait before trying a conflicting transaction again: 20 to 120 ms times the attempt.
+fn jitter(attempt: u32) -> Duration {
+    let mut b = [0u8; 1];
+    let _ = getrandom::fill(&mut b);
+    Duration::from_millis((20 + u64::from(b[0]) * 100 / 255) * u64::from(attempt.max(1)))
+}
+
 /// The service's view of the table.
 #[derive(Debug, Clone)]
 pub struct Store {
     client: Client,
     table: String,
+    key: ClientKey,
 }
 
 impl Store {
-    /// A store over `client` and `table`.
-    pub fn new(client: Client, table: impl Into<String>) -> Store {
+    /// A store over `client` and `table`, hashing client addresses and codes with `key`.
+    pub fn new(client: Client, table: impl Into<String>, key: ClientKey) -> Store {
         Store {
             client,
             table: table.into(),
+            key,
         }
     }
 
@@ -371,9 +449,16 @@ impl Store {
     /// request's receipt is returned and nothing is written.
     pub async fn save(&self, new: &NewSubmission<'_>) -> Result<Saved, Unavailable> {
         let now = now_epoch();
-        let expires_at = now + u64::from(new.form.retention_days) * 86_400;
+        let days = if new.spam {
+            table::SPAM_RETENTION_DAYS
+        } else {
+            new.form.retention_days
+        };
+        let expires_at = now + u64::from(days) * 86_400;
         let (key, window) = &new.idempotency;
+        let mut conflicts = 0;
         for _ in 0..5 {
+            time_for_a_write()?;
             let code = new_code();
             let mut item = std::collections::HashMap::new();
             item.insert(PK.to_string(), s(table::submission_pk(&code)));
@@ -410,10 +495,15 @@ impl Store {
                     message: None,
                 })]),
             );
-            item.insert(
-                GSI_PK.to_string(),
-                s(table::gsi_pk(&new.form.id, Status::Received)),
-            );
+            let gsi_pk = if new.spam {
+                format!("{}#spam", new.form.id)
+            } else {
+                table::gsi_pk(&new.form.id, Status::Received)
+            };
+            item.insert(GSI_PK.to_string(), s(gsi_pk));
+            if new.spam {
+                item.insert("spam".to_string(), AttributeValue::Bool(true));
+            }
             item.insert(
                 GSI_SK.to_string(),
                 s(table::gsi_sk(&new.received_at, &code)),
@@ -474,29 +564,27 @@ impl Store {
                     let TransactWriteItemsError::TransactionCanceledException(c) = e.err() else {
                         return Err(unavailable(SdkError::ServiceError(e)));
                     };
-                    let failed = |i: usize| {
-                        c.cancellation_reasons()
-                            .get(i)
-                            .and_then(|r| r.code())
-                            .is_some_and(|code| code == "ConditionalCheckFailed")
-                    };
-                    if failed(1) {
-                        // An identical request got there first: answer with its receipt.
-                        if let Some(r) = self.find_repeat(key).await? {
-                            return Ok(Saved::Repeat(r));
+                    match cancelled(c.cancellation_reasons()) {
+                        Cancelled::KeyTaken => {
+                            // An identical request got there first: answer with its receipt.
+                            if let Some(r) = self.find_repeat(key).await? {
+                                return Ok(Saved::Repeat(r));
+                            }
                         }
-                        continue;
+                        Cancelled::Conflict => {
+                            // An identical request is being written at this moment: once it is,
+                            // the next try finds its key.
+                            conflicts += 1;
+                            tokio::time::sleep(jitter(conflicts)).await;
+                        }
+                        Cancelled::CodeTaken => {}
+                        Cancelled::Other => return Err(unavailable(SdkError::ServiceError(e))),
                     }
-                    if failed(0) {
-                        // The code was taken: draw another.
-                        continue;
-                    }
-                    return Err(unavailable(SdkError::ServiceError(e)));
                 }
                 Err(e) => return Err(unavailable(e)),
             }
         }
-        Err(Unavailable("no free code after five draws".to_string()))
+        Err(Unavailable("not stored after five tries".to_string()))
     }
 
     /// The submission with this bare code, unless it has expired.
@@ -517,46 +605,117 @@ impl Store {
             .filter(|r| r.expires_at > now_epoch()))
     }
 
-    /// The failed follow-ups counted in the current window for each scope.
-    pub async fn failures(&self, scopes: &[TryScope<'_>]) -> Result<Vec<u64>, Unavailable> {
-        let (start, _) = try_window(now_epoch());
-        let mut counts = Vec::with_capacity(scopes.len());
-        for scope in scopes {
-            let out = self
-                .client
-                .get_item()
-                .table_name(&self.table)
-                .key(PK, s(scope.pk(start)))
-                .key(SK, s(table::SK_TRY))
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            counts.push(out.item().and_then(|i| get_n(i, "count")).unwrap_or(0));
-        }
-        Ok(counts)
-    }
-
-    /// Counts one failed follow-up in each scope.
-    pub async fn count_failure(&self, scopes: &[TryScope<'_>]) -> Result<(), Unavailable> {
-        let (start, _) = try_window(now_epoch());
+    /// Reserves one attempt in each scope, each held to its limit by one conditional update, so
+    /// that parallel attempts cannot all pass. When a scope is at its limit, the attempts already
+    /// reserved in the scopes before it are given back.
+    pub async fn reserve(&self, scopes: &[(TryScope<'_>, u64)]) -> Result<Reserved, Unavailable> {
+        let now = now_epoch();
+        let (start, retry_after) = try_window(now);
         let expires = start + 2 * TRY_WINDOW.as_secs();
-        for scope in scopes {
-            self.client
+        for (i, (scope, limit)) in scopes.iter().enumerate() {
+            time_for_a_write()?;
+            let counted = self
+                .client
                 .update_item()
                 .table_name(&self.table)
-                .key(PK, s(scope.pk(start)))
+                .key(PK, s(scope.pk(&self.key, start)))
                 .key(SK, s(table::SK_TRY))
                 .update_expression("ADD #count :one SET #ttl = :exp")
+                .condition_expression("attribute_not_exists(#count) OR #count < :max")
                 .expression_attribute_names("#count", "count")
                 .expression_attribute_names("#ttl", TTL)
                 .expression_attribute_values(":one", n(1))
                 .expression_attribute_values(":exp", n(expires))
+                .expression_attribute_values(":max", n(*limit))
                 .return_values(ReturnValue::None)
                 .send()
-                .await
-                .map_err(unavailable)?;
+                .await;
+            match counted {
+                Ok(_) => {}
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+                {
+                    let granted: Vec<TryScope> = scopes[..i].iter().map(|(s, _)| *s).collect();
+                    self.release(&granted).await;
+                    return Ok(Reserved::Refused { retry_after });
+                }
+                Err(e) => return Err(unavailable(e)),
+            }
         }
-        Ok(())
+        Ok(Reserved::Granted)
+    }
+
+    /// Gives back an attempt reserved in each scope (a follow-up that found its request, so that
+    /// checking one's own request often is never slowed). Best effort: a failure is only logged.
+    pub async fn release(&self, scopes: &[TryScope<'_>]) {
+        let (start, _) = try_window(now_epoch());
+        for scope in scopes {
+            if time_for_a_write().is_err() {
+                return;
+            }
+            let given_back = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key(PK, s(scope.pk(&self.key, start)))
+                .key(SK, s(table::SK_TRY))
+                .update_expression("ADD #count :minus")
+                .condition_expression("#count > :zero")
+                .expression_attribute_names("#count", "count")
+                .expression_attribute_values(":minus", AttributeValue::N("-1".to_string()))
+                .expression_attribute_values(":zero", n(0))
+                .send()
+                .await;
+            if let Err(e) = given_back {
+                tracing::debug!(error = %unavailable(e), "an attempt was not given back");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(code: &str) -> CancellationReason {
+        CancellationReason::builder().code(code).build()
+    }
+
+    #[test]
+    fn cancellation_reasons_are_read_item_by_item() {
+        let r = |a: &str, b: &str| cancelled(&[reason(a), reason(b)]);
+        assert_eq!(r("None", "ConditionalCheckFailed"), Cancelled::KeyTaken);
+        assert_eq!(r("ConditionalCheckFailed", "None"), Cancelled::CodeTaken);
+        // DynamoDB cancels one of two overlapping transactions on the same key this way.
+        assert_eq!(r("None", "TransactionConflict"), Cancelled::Conflict);
+        assert_eq!(r("TransactionConflict", "None"), Cancelled::Conflict);
+        assert_eq!(r("ThrottlingError", "None"), Cancelled::Other);
+        assert_eq!(cancelled(&[]), Cancelled::Other);
+    }
+
+    #[test]
+    fn conflict_waits_are_short_and_grow() {
+        for attempt in 1..=4 {
+            let wait = jitter(attempt);
+            assert!(wait >= Duration::from_millis(20) * attempt);
+            assert!(wait <= Duration::from_millis(120) * attempt);
+        }
+    }
+
+    #[tokio::test]
+    async fn no_write_begins_without_the_time_to_finish_it() {
+        assert!(time_for_a_write().is_ok(), "outside a request: no limit");
+        let soon = Instant::now() + OPERATION_TIMEOUT;
+        assert!(
+            with_deadline(soon, async { time_for_a_write() })
+                .await
+                .is_err()
+        );
+        let later = Instant::now() + OPERATION_TIMEOUT + WRITE_MARGIN * 2;
+        assert!(
+            with_deadline(later, async { time_for_a_write() })
+                .await
+                .is_ok()
+        );
     }
 }

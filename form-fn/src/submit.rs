@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use forms::definition::HONEYPOT;
 use forms::normalise::display_code;
@@ -18,11 +18,10 @@ use serde_json::json;
 use crate::answer::{self, FormId, with_outcome};
 use crate::body::{self, Refused};
 use crate::client::Client;
-use crate::code::new_code;
 use crate::idempotency::{self, Origin};
 use crate::pages::ReceivedView;
 use crate::router::App;
-use crate::store::{NewSubmission, Receipt, Saved, now_rfc3339};
+use crate::store::{NewSubmission, Receipt, Reserved, Saved, TryScope, now_rfc3339};
 
 /// The hidden field the page's script fills with a random key, so that sending twice is sending
 /// once.
@@ -92,7 +91,7 @@ fn confirmed(app: &App, json: bool, form: &FormDef, receipt: &Receipt) -> Respon
                 "code": code,
                 "form": form.id,
                 "status": Status::Received,
-                "status_label": Status::Received.label(),
+                "status_label": Status::Received.label(form.kind),
                 "received_at": receipt.received_at,
                 "expected_by": receipt.expected_by,
                 "response": form.response,
@@ -151,16 +150,9 @@ async fn handle(
         Ok(p) => p,
         Err(why) => return answer::refused(&app.pages, json, why),
     };
+    // A filled-in trap is most likely a robot, but may be a browser's autofill: the submission is
+    // handled like any other and stored flagged as spam, kept briefly and out of staff's lists.
     let (trapped, field_key) = take_service_fields(&mut pairs);
-    if trapped {
-        // A robot: it is told what a person would be told, and nothing is stored.
-        let receipt = Receipt {
-            code: new_code(),
-            received_at: now_rfc3339(),
-            expected_by: expected_by(form),
-        };
-        return with_outcome(confirmed(app, json, form, &receipt), "honeypot");
-    }
     let answers = match forms::validate(form, &pairs) {
         Ok(a) => a,
         Err(Refusal::TooManyFields) => {
@@ -217,6 +209,25 @@ async fn handle(
         Ok(None) => {}
         Err(err) => return unavailable(err),
     }
+    let ip = client.counted();
+    let limit = [(TryScope::Submissions(&ip), app.submissions_per_client)];
+    match app.store.reserve(&limit).await {
+        Ok(Reserved::Granted) => {}
+        Ok(Reserved::Refused { retry_after }) => {
+            let mut resp = answer::error(
+                &app.pages,
+                json,
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_submissions",
+                "طلبات كثيرة",
+                answer::MSG_TOO_MANY_SUBMISSIONS,
+            );
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            return resp;
+        }
+        Err(err) => return unavailable(err),
+    }
     let new = NewSubmission {
         form,
         answers: &answers,
@@ -224,9 +235,11 @@ async fn handle(
         received_at: now_rfc3339(),
         expected_by: expected_by(form),
         idempotency,
+        spam: trapped,
     };
+    let stored = if trapped { "honeypot" } else { "stored" };
     match app.store.save(&new).await {
-        Ok(Saved::New(receipt)) => with_outcome(confirmed(app, json, form, &receipt), "stored"),
+        Ok(Saved::New(receipt)) => with_outcome(confirmed(app, json, form, &receipt), stored),
         Ok(Saved::Repeat(receipt)) => with_outcome(confirmed(app, json, form, &receipt), "repeat"),
         Err(err) => unavailable(err),
     }

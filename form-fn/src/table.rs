@@ -10,9 +10,22 @@
 //! | submission | `SUB#{code}` | `SUB` | `form`, `status`, `received_at`, `updated_at` (RFC 3339), `expected_by` (ISO date, when the form promises an answer), `values` (map: field → string, or list of strings for a multiple choice), `contacts` (list: each contact field's value given with it, normalised by `forms::normalise::contact` — phone in E.164, e-mail trimmed and in lower case — any of which opens the follow-up; items stored before it have one string `contact` instead, read the same way), `message` (the latest message from staff), `history` (list of `{status, at, message}`), `idempotency_pk` (the `pk` of its idempotency key), `version` (number, absent = 0, one more at every staff change), `corrections` (list of `{field, at, by}`, never a value), `gsi1pk`, `gsi1sk`, `expires_at` |
 //! | lookup key | `WHO#{sha-256 hex}` | `SUB#{code}` | `type` = `lookup`, `form`, `expires_at` (the submission's) |
 //! | idempotency key | `IDEM#{sha-256 hex}` | `IDEM` | `code`, `received_at`, `expected_by`, `expires_at` (end of the window in which a repeat gets the same code) |
-//! | failed follow-up counter | `TRY#{ip or code}#{sha-256 hex}#{window start}` | `TRY` | `count`, `expires_at` |
+//! | attempt counter | `TRY#{scope}#{hmac hex}#{window start}` | `TRY` | `count`, `expires_at` |
 //! | erasure record | `AUDIT#{code}` | `ERASED` | `type` = `audit`, `action` = `erase`, `form`, `code`, `at`, `by` (staff member), `reason`, `expires_at` |
 //! | lookup keys complete | `META#lookup` | `META` | `at`: from then on every submission has its lookup keys |
+//!
+//! A submission caught by the spam trap (its hidden field filled in) is stored like any other, with
+//! `spam` = `true`, `gsi1pk` = `{form}#spam` (so it is in no list of open requests) and an
+//! `expires_at` of [`SPAM_RETENTION_DAYS`] after it was received: a person whose browser filled the
+//! trap in still has a record that staff can find by its code.
+//!
+//! An attempt counter counts, in one window of [`crate::store::TRY_WINDOW`], the attempts of one
+//! scope: `ip` (follow-up lookups from one client address, an IPv6 address counted by its /64),
+//! `code` (follow-up lookups of one code) or `sub` (new submissions from one client address). The
+//! address or code is written only as an HMAC-SHA-256 under the service's secret
+//! (`FORMS_CLIENT_KEY`). An attempt is reserved before it is made, with one conditional update
+//! (`count < limit`), so parallel attempts cannot all pass the limit; a follow-up that finds its
+//! request gives its attempts back.
 //!
 //! `{code}` is the bare tracking code (12 symbols of Crockford's base 32). A submission, its
 //! idempotency key and its lookup keys are written in one transaction, the first two each with a
@@ -32,10 +45,11 @@
 //! have `gsi1pk`.
 //!
 //! **TTL attribute `expires_at`** (epoch seconds): a submission's and its lookup keys' is its
-//! received time plus its form's `retention_days`; an erasure record's is its time plus the form's
-//! `retention_days`; idempotency keys and counters expire after their window. DynamoDB deletes
-//! expired items within days, so readers treat an item whose `expires_at` has passed as absent; the
-//! local store sweeps them on a timer, and `form-fn-admin purge-expired` deletes them at once.
+//! received time plus its form's `retention_days` (a trapped one's, [`SPAM_RETENTION_DAYS`]); an
+//! erasure record's is its time plus the form's `retention_days`; idempotency keys expire after
+//! their window, attempt counters one window after theirs ends. DynamoDB deletes expired items
+//! within days, so readers treat an item whose `expires_at` has passed as absent; the local store
+//! sweeps them on a timer, and `form-fn-admin purge-expired` deletes them at once.
 //!
 //! **Erasure** deletes a submission, its lookup keys and its idempotency key in one transaction
 //! with the erasure record, which holds no personal data: no value, no contact, no hash of one.
@@ -103,6 +117,24 @@ pub fn gsi_sk(received_at: &str, code: &str) -> String {
     format!("{received_at}#{code}")
 }
 
+/// How long a connection to the store may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long one attempt of a store call may take.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Attempts of one store call, the first included (the SDK's standard retries).
+pub const MAX_ATTEMPTS: u32 = 3;
+/// The first wait before a retry; it doubles up to [`MAX_BACKOFF`], with jitter.
+pub const INITIAL_BACKOFF: Duration = Duration::from_millis(50);
+/// The longest wait between two attempts.
+pub const MAX_BACKOFF: Duration = Duration::from_millis(300);
+/// How long one store call may take in all, retries included. A write is begun only while the
+/// request has this long left before its own limit (`router::REQUEST_TIMEOUT`), so the request
+/// limit never cuts off a write that might still commit.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_millis(2500);
+
+/// Days a submission caught by the spam trap is kept.
+pub const SPAM_RETENTION_DAYS: u32 = 7;
+
 /// A DynamoDB client with short timeouts and the SDK's standard retries with backoff, so that a
 /// store that does not answer is reported within seconds. `endpoint` replaces AWS's (the embedded
 /// local store, moto, DynamoDB Local); a loopback endpoint gets placeholder credentials, since such
@@ -112,15 +144,15 @@ pub async fn client(endpoint: Option<&str>) -> Client {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .retry_config(
             RetryConfig::standard()
-                .with_max_attempts(3)
-                .with_initial_backoff(Duration::from_millis(50))
-                .with_max_backoff(Duration::from_millis(500)),
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_initial_backoff(INITIAL_BACKOFF)
+                .with_max_backoff(MAX_BACKOFF),
         )
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(2))
-                .operation_attempt_timeout(Duration::from_secs(3))
-                .operation_timeout(Duration::from_secs(7))
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
         );
     if let Some(url) = endpoint {
@@ -262,6 +294,25 @@ pub type Item = HashMap<String, aws_sdk_dynamodb::types::AttributeValue>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_call_and_its_retries_end_well_within_the_request_limit() {
+        // Every attempt and every wait between them, taken whole, is still bounded by the
+        // operation's own limit, which leaves the request time to answer after it.
+        let attempts = ATTEMPT_TIMEOUT * MAX_ATTEMPTS + MAX_BACKOFF * (MAX_ATTEMPTS - 1);
+        assert!(OPERATION_TIMEOUT <= attempts);
+        assert!(CONNECT_TIMEOUT <= ATTEMPT_TIMEOUT);
+        assert!(
+            OPERATION_TIMEOUT + crate::store::WRITE_MARGIN < crate::router::REQUEST_TIMEOUT,
+            "a write begun with its time left ends before the request limit"
+        );
+        // A submission makes at most two calls (the repeat check and the limit) before its write.
+        assert!(
+            OPERATION_TIMEOUT * 2 + OPERATION_TIMEOUT + crate::store::WRITE_MARGIN
+                <= crate::router::REQUEST_TIMEOUT,
+            "a submission whose first calls take their longest still has time for its write"
+        );
+    }
 
     #[test]
     fn loopback_endpoints_are_recognised() {

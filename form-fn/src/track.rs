@@ -1,8 +1,8 @@
 //! `POST /api/track`: a request's standing, for the one who holds its tracking code and a phone
 //! number or e-mail given with it (any of its form's contact fields). A wrong code and a wrong
-//! contact get the same answer, and failures are counted per client address and per code in the
-//! table (so the count holds across Lambda instances): past the limit, the answer is `429` until
-//! the window ends.
+//! contact get the same answer, and lookups are counted per client address and per code in the
+//! table (so the count holds across Lambda instances), each reserved before it is made and given
+//! back when it finds its request: past the limit, the answer is `429` until the window ends.
 
 use std::sync::Arc;
 
@@ -20,10 +20,10 @@ use crate::body::{self, Refused};
 use crate::client::Client;
 use crate::pages::{ErrorView, HistoryView, TrackResult};
 use crate::router::App;
-use crate::store::{Record, TryScope, Unavailable, now_epoch, try_window};
+use crate::store::{Record, Reserved, TryScope, Unavailable};
 use crate::submit::{posted_values, take_service_fields};
 
-/// Failed follow-ups allowed from one client address in one window.
+/// Failed follow-ups allowed from one client address (IPv6: one /64) in one window.
 pub const MAX_FAILURES_PER_CLIENT: u64 = 10;
 /// Failed follow-ups allowed for one code in one window.
 pub const MAX_FAILURES_PER_CODE: u64 = 5;
@@ -48,18 +48,18 @@ fn contact_matches(stored: &[String], given: &str) -> bool {
 /// What the follow-up shows of a record.
 pub fn result_of(app: &App, record: &Record) -> TrackResult {
     let form = app.content.form(&record.form);
-    let form_title = form
-        .map(|f| f.title.clone())
-        .unwrap_or_else(|| record.form.clone());
+    let form_title = form.map_or_else(|| record.form.clone(), |f| f.title.clone());
     let response = form.and_then(|f| f.response.clone());
     // A date stored under an earlier definition is shown only while the form promises one.
     let promised = response.as_ref().is_some_and(|r| r.is_promise());
+    let kind = form.map(|f| f.kind).unwrap_or_default();
     TrackResult {
         code: display_code(&record.code),
         form: record.form.clone(),
         form_title,
+        kind,
         status: record.status,
-        status_label: record.status.label(),
+        status_label: record.status.label(kind),
         received_at: record.received_at.clone(),
         updated_at: record.updated_at.clone(),
         expected_by: record.expected_by.clone().filter(|_| promised),
@@ -70,7 +70,7 @@ pub fn result_of(app: &App, record: &Record) -> TrackResult {
             .iter()
             .map(|c| HistoryView {
                 status: c.status,
-                status_label: c.status.label(),
+                status_label: c.status.label(kind),
                 at: c.at.clone(),
             })
             .collect(),
@@ -210,10 +210,12 @@ async fn lookup(
     code: &str,
     contact: &str,
 ) -> Result<Lookup, Unavailable> {
-    let scopes = [TryScope::Client(&client.ip), TryScope::Code(code)];
-    let counts = app.store.failures(&scopes).await?;
-    if counts[0] >= MAX_FAILURES_PER_CLIENT || counts[1] >= MAX_FAILURES_PER_CODE {
-        let (_, retry_after) = try_window(now_epoch());
+    let ip = client.counted();
+    let scopes = [
+        (TryScope::Client(&ip), MAX_FAILURES_PER_CLIENT),
+        (TryScope::Code(code), MAX_FAILURES_PER_CODE),
+    ];
+    if let Reserved::Refused { retry_after } = app.store.reserve(&scopes).await? {
         return Ok(Lookup::Throttled { retry_after });
     }
     let record = app.store.find(code).await?;
@@ -221,11 +223,11 @@ async fn lookup(
         .as_ref()
         .is_some_and(|r| contact_matches(&r.contacts, contact));
     match record {
-        Some(r) if matches => Ok(Lookup::Found(Box::new(r))),
-        _ => {
-            app.store.count_failure(&scopes).await?;
-            Ok(Lookup::NotFound)
+        Some(r) if matches => {
+            app.store.release(&scopes.map(|(s, _)| s)).await;
+            Ok(Lookup::Found(Box::new(r)))
         }
+        _ => Ok(Lookup::NotFound),
     }
 }
 

@@ -98,7 +98,7 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     assert_eq!(r.status(), 200);
     let seen: Value = r.json().await.unwrap();
     assert_eq!(seen["status"], "needs_info");
-    assert_eq!(seen["status_label"], Status::NeedsInfo.label());
+    assert_eq!(seen["status_label"], Status::NeedsInfo.label(form.kind));
     assert_eq!(seen["message"], "نرجو إرسال صورة من الهوية الوطنية");
     let history: Vec<&str> = seen["history"]
         .as_array()
@@ -108,7 +108,10 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
         .collect();
     assert_eq!(
         history,
-        [Status::Received.label(), Status::NeedsInfo.label()]
+        [
+            Status::Received.label(form.kind),
+            Status::NeedsInfo.label(form.kind)
+        ]
     );
 
     // A closing status without a message clears the old message.
@@ -127,6 +130,53 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     assert_eq!(shown.status, Status::Completed);
     assert_eq!(shown.message, None);
     assert_eq!(shown.history.len(), 3);
+
+    // Feedback is never "accepted": the status is refused, naming those that fit.
+    let feedback = content
+        .forms
+        .values()
+        .find(|f| f.kind == forms::FormKind::Feedback)
+        .expect("the content has a feedback form");
+    let code = submit(&svc, feedback, &good_answers(feedback)).await;
+    let err = staff
+        .set_status(
+            &forms::normalise::code(&code).unwrap(),
+            Status::Accepted,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.0.contains("accepted") && err.0.contains("completed"),
+        "{}",
+        err.0
+    );
+    let done = staff
+        .set_status(
+            &forms::normalise::code(&code).unwrap(),
+            Status::Completed,
+            None,
+        )
+        .await
+        .unwrap();
+    let r = http()
+        .post(svc.url("/api/track"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form_body(&[
+            ("code".to_string(), code.clone()),
+            ("contact".to_string(), PHONE_TYPED.to_string()),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("حالة الرسالة"), "{page}");
+    assert!(page.contains("تمت معالجتها"), "{page}");
+    assert!(
+        !page.contains("مكتمل") && !page.contains("حالة الطلب"),
+        "{page}"
+    );
+    assert_eq!(done.status, Status::Completed);
 
     // Unknown codes and statuses are told plainly.
     let out = admin(&svc, &["set-status", "K7M4-Q9TX-3HRP", "accepted"]).await;
@@ -192,7 +242,7 @@ async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
         row.contains("\"'+966501234567\""),
         "a phone number is not read as a number: {row}"
     );
-    assert!(row.contains(Status::Received.label()));
+    assert!(row.contains(Status::Received.label(form.kind)));
     assert!(!row.contains(",\"=") && !row.contains(",\"+") && !row.contains(",\"@"));
 
     let out = admin(&svc, &["export", "--format", "json", "--form", &form.id]).await;
@@ -200,7 +250,7 @@ async fn the_csv_export_keeps_arabic_and_neutralises_formulas() {
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list[0]["code"], code.as_str());
     assert_eq!(list[0]["values"][&area.name], formula);
-    assert_eq!(list[0]["status_label"], Status::Received.label());
+    assert_eq!(list[0]["status_label"], Status::Received.label(form.kind));
 
     let out = admin(&svc, &["list"]).await;
     assert!(out.status.success());

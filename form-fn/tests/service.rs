@@ -418,7 +418,7 @@ async fn behind_cloudfront_during_a_rotation_the_current_and_the_previous_value_
 }
 
 #[tokio::test]
-async fn the_honeypot_stores_nothing_and_looks_the_same() {
+async fn the_honeypot_keeps_the_record_apart_briefly_and_looks_the_same() {
     let svc = start().await;
     let content = content();
     let form = trackable(&content);
@@ -437,15 +437,43 @@ async fn the_honeypot_stores_nothing_and_looks_the_same() {
     let (status, body) = post_json(&svc, &path, &json_body(&form, &answers)).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(body["code"].is_string());
-    assert!(svc.submissions().await.is_empty(), "nothing is stored");
-    // The code shown leads nowhere.
+    // Stored (a browser's autofill may have filled the trap in), flagged, out of staff's lists, and
+    // kept only briefly.
+    let items = svc.submissions().await;
+    assert_eq!(items.len(), 2);
+    let now = form_fn::store::now_epoch();
+    for item in &items {
+        assert_eq!(item["spam"].as_bool(), Ok(&true));
+        assert_eq!(s(item, "gsi1pk"), format!("{}#spam", form.id));
+        let expires: u64 = item["expires_at"].as_n().unwrap().parse().unwrap();
+        let days = u64::from(form_fn::table::SPAM_RETENTION_DAYS);
+        assert!(expires <= now + days * 86_400 && expires + 60 >= now + days * 86_400);
+    }
+    // The person whose browser filled it in can still follow the request up.
     let (status, _) = post_json(
         &svc,
         "/api/track",
         &json!({"code": body["code"], "contact": PHONE_TYPED}),
     )
     .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_field_named_like_an_autofilled_one_is_no_trap() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let mut answers = good_answers(&form);
+    answers.push(("website".into(), "https://example.org".into()));
+    let (status, _) = post_json(
+        &svc,
+        &format!("/api/forms/{}", form.id),
+        &json_body(&form, &answers),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown field");
+    assert_ne!(forms::definition::HONEYPOT, "website");
 }
 
 #[tokio::test]
@@ -706,6 +734,244 @@ async fn guessing_many_codes_from_one_client_is_slowed() {
         last = status;
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Sends `n` follow-ups at once, `code(i)` each with a wrong phone; the count of each answer.
+async fn parallel_guesses(
+    svc: &Service,
+    n: usize,
+    code: impl Fn(usize) -> String,
+) -> (usize, usize) {
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let url = svc.url("/api/track");
+        let body = json!({"code": code(i), "contact": "0599999999"});
+        tasks.push(tokio::spawn(async move {
+            http()
+                .post(url)
+                .header("accept", "application/json")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let (mut looked_up, mut throttled) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::NOT_FOUND => looked_up += 1,
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    (looked_up, throttled)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_cannot_race_past_the_limits() {
+    let svc = start().await;
+    let code = form_fn::code::new_code();
+    let (looked_up, throttled) = parallel_guesses(&svc, 40, |_| code.clone()).await;
+    eprintln!("40 parallel guesses of one code: {looked_up} looked up, {throttled} refused");
+    assert!(looked_up as u64 <= form_fn::track::MAX_FAILURES_PER_CODE);
+    assert_eq!(looked_up + throttled, 40);
+
+    let svc = start().await;
+    let (looked_up, throttled) = parallel_guesses(&svc, 40, |_| form_fn::code::new_code()).await;
+    eprintln!("40 parallel guesses of random codes: {looked_up} looked up, {throttled} refused");
+    assert!(looked_up as u64 <= form_fn::track::MAX_FAILURES_PER_CLIENT);
+    assert_eq!(looked_up + throttled, 40);
+}
+
+#[tokio::test]
+async fn following_ones_own_request_up_often_is_never_slowed() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let path = format!("/api/forms/{}", form.id);
+    let (_, body) = post_json(&svc, &path, &json_body(&form, &good_answers(&form))).await;
+    for _ in 0..=form_fn::track::MAX_FAILURES_PER_CLIENT {
+        let (status, _) = post_json(
+            &svc,
+            "/api/track",
+            &json!({"code": body["code"], "contact": PHONE_TYPED}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn one_client_cannot_send_past_its_submission_limit() {
+    let svc = start_configured(None, None, |c| c.submissions_per_client = 3).await;
+    let content = content();
+    let form = trackable(&content);
+    let path = format!("/api/forms/{}", form.id);
+    let send = |n: usize| {
+        let mut answers = good_answers(&form);
+        answers.push(("idempotency_key".into(), format!("limit-test-key-{n:04}")));
+        json_body(&form, &answers)
+    };
+    let mut codes = Vec::new();
+    for n in 0..3 {
+        let (status, body) = post_json(&svc, &path, &send(n)).await;
+        assert_eq!(status, StatusCode::CREATED);
+        codes.push(body["code"].clone());
+    }
+    let r = http()
+        .post(svc.url(&path))
+        .header("accept", "application/json")
+        .json(&send(3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= form_fn::store::TRY_WINDOW.as_secs());
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["message"], form_fn::answer::MSG_TOO_MANY_SUBMISSIONS);
+    // A repeat of one already sent is answered with its code: it makes nothing new.
+    let (status, again) = post_json(&svc, &path, &send(1)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(again["code"], codes[1]);
+    assert_eq!(svc.submissions().await.len(), 3);
+}
+
+#[tokio::test]
+async fn every_answer_is_uncached_and_has_the_security_headers() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let c = http();
+    let answers = [
+        c.post(svc.url(&format!("/api/forms/{}", form.id)))
+            .header("accept", "application/json")
+            .json(&json_body(&form, &good_answers(&form))),
+        c.post(svc.url(&format!("/api/forms/{}", form.id)))
+            .header("content-type", FORM)
+            .body(form_body(&good_answers(&form))),
+        c.post(svc.url("/api/track"))
+            .header("content-type", FORM)
+            .body("code=K7M4-Q9TX-3HRP&contact=0501234567"),
+        c.get(svc.url("/api/nothing-here")),
+        c.get(svc.url("/api/health")),
+    ];
+    for request in answers {
+        let r = request.send().await.unwrap();
+        for (name, value) in form_fn::router::SECURITY_HEADERS {
+            assert_eq!(
+                r.headers().get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{name} on a {} answer",
+                r.status()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_form_posted_from_another_site_is_refused_and_stores_nothing() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let url = svc.url(&format!("/api/forms/{}", form.id));
+    let body = form_body(&good_answers(&form));
+    let post = |headers: &[(&str, &str)]| {
+        let mut r = http()
+            .post(&url)
+            .header("content-type", FORM)
+            .body(body.clone());
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.send()
+    };
+    let r = post(&[
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(form_fn::answer::MSG_CROSS_SITE)
+    );
+    let r = post(&[("origin", "https://evil.example")]).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "by Origin where Sec-Fetch-Site is not sent"
+    );
+    let r = post(&[("origin", "null")]).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(svc.submissions().await.is_empty());
+    // The site's own pages, and clients that say neither, are served.
+    let own = content.site.base_url.trim_end_matches('/').to_string();
+    let site_origin = own.split('/').take(3).collect::<Vec<_>>().join("/");
+    for headers in [
+        vec![
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "http://127.0.0.1:1"),
+        ],
+        vec![("origin", site_origin.as_str())],
+        vec![],
+    ] {
+        let r = post(&headers).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn invisible_characters_in_a_name_or_line_breaks_in_one_line_are_refused() {
+    let svc = start().await;
+    let content = content();
+    let form = trackable(&content);
+    let name = form
+        .fields
+        .iter()
+        .find(|f| f.kind == forms::FieldType::Text)
+        .expect("the form asks for a name")
+        .name
+        .clone();
+    for bad in [
+        "سارة\u{200B}العتيبي",
+        "سارة\u{2028}العتيبي",
+        "\u{FEFF}سارة العتيبي",
+    ] {
+        let answers: Vec<(String, String)> = good_answers(&form)
+            .into_iter()
+            .map(|(k, v)| {
+                if k == name {
+                    (k, bad.to_string())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        let (status, body) = post_json(
+            &svc,
+            &format!("/api/forms/{}", form.id),
+            &json_body(&form, &answers),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(
+            body["errors"][&name].as_str().unwrap().contains("سطر واحد")
+                || body["errors"][&name]
+                    .as_str()
+                    .unwrap()
+                    .contains("غير مرئية")
+        );
+    }
+    assert!(svc.submissions().await.is_empty());
 }
 
 #[tokio::test]

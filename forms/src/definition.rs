@@ -3,8 +3,30 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::plural::{self, ArabicNoun, CHARACTERS, Case};
 use crate::response::Response;
-use crate::source::{SourceError, locate_in, locate_key};
+use crate::site::Digits;
+use crate::source::{SourceError, Text, locate_in, locate_key};
+
+/// Fields of a form, counted in messages.
+const FIELDS: ArabicNoun = ArabicNoun {
+    one: "حقل واحد",
+    two: "حقلان",
+    two_oblique: "حقلين",
+    plural: "حقول",
+    accusative: "حقلًا",
+    genitive: "حقل",
+};
+
+/// Labels (of a rating's points), counted in messages.
+const LABELS: ArabicNoun = ArabicNoun {
+    one: "وصف واحد",
+    two: "وصفان",
+    two_oblique: "وصفين",
+    plural: "أوصاف",
+    accusative: "وصفًا",
+    genitive: "وصف",
+};
 
 /// What kind of value a field holds; decides the HTML input and the validation rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -86,6 +108,21 @@ impl FieldType {
     }
 }
 
+/// What a form is for: it decides the statuses a submission goes through (see
+/// [`Status::applies_to`](crate::Status::applies_to)) and the words its confirmation and follow-up
+/// use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FormKind {
+    /// A request for a service or help: accepted or declined, then completed.
+    #[default]
+    Request,
+    /// A note, complaint or suggestion: dealt with, then closed; never "accepted".
+    Feedback,
+    /// An anonymous survey: not followed up, no status.
+    Survey,
+}
+
 /// One allowed value of a choice field.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -162,6 +199,10 @@ pub struct Field {
     pub multiple: bool,
     #[serde(default)]
     pub scale: Option<u8>,
+    /// A rating's words for each point of its scale, from 1 up (one per point), saying what the
+    /// point means for the thing rated: «ضعيفة جدًا» … «ممتازة».
+    #[serde(default)]
+    pub scale_labels: Vec<String>,
     /// Marks a phone or e-mail with which the sender can follow the request up; a form may have
     /// several (the phone, and the e-mail when given).
     #[serde(default)]
@@ -194,28 +235,52 @@ impl Field {
             .required
             .clone()
             .unwrap_or_else(|| match self.kind {
-                FieldType::Choice | FieldType::Rating => format!("اختر {}", self.label),
+                FieldType::Choice | FieldType::Rating => format!("اختر {}", self.object()),
+                _ if self.is_question() => format!("اكتب {}", self.object()),
                 _ => format!("أدخل {}", self.label),
             })
+    }
+
+    /// Whether the label is a question («ما مدى…؟») rather than the name of a thing.
+    fn is_question(&self) -> bool {
+        self.label.trim_end().ends_with(['؟', '?'])
+    }
+
+    /// The field as the object of a verb: «الفئة», or «إجابة عن «ما مدى…؟»» for a question.
+    fn object(&self) -> String {
+        if self.is_question() {
+            format!("إجابة عن «{}»", self.label)
+        } else {
+            self.label.clone()
+        }
     }
 
     /// Message when the value is shorter than `min_length`.
     pub fn msg_too_short(&self) -> String {
         self.messages.too_short.clone().unwrap_or_else(|| {
+            let min = self.min_length.unwrap_or(0) as u64;
             format!(
-                "يجب ألا يقل {} عن {} أحرف",
+                "اكتب في حقل «{}» ما لا يقل عن {}",
                 self.label,
-                self.min_length.unwrap_or(0)
+                plural::count_noun(min, &CHARACTERS, Case::Oblique, Digits::Western)
             )
         })
     }
 
     /// Message when the value is longer than the cap.
     pub fn msg_too_long(&self) -> String {
-        self.messages
-            .too_long
-            .clone()
-            .unwrap_or_else(|| format!("يجب ألا يزيد {} على {} حرفًا", self.label, self.max_len()))
+        self.messages.too_long.clone().unwrap_or_else(|| {
+            format!(
+                "اختصر ما كتبته في حقل «{}» إلى {} أو أقل",
+                self.label,
+                plural::count_noun(
+                    self.max_len() as u64,
+                    &CHARACTERS,
+                    Case::Oblique,
+                    Digits::Western
+                )
+            )
+        })
     }
 
     /// Message when the value is not of the field's form.
@@ -231,11 +296,11 @@ impl Field {
                 }
                 FieldType::Date => "أدخل تاريخًا صحيحًا، مثل 2025-10-20".to_string(),
                 FieldType::Choice | FieldType::Rating => {
-                    format!("اختر {} من الخيارات المعروضة", self.label)
+                    format!("اختر {} من الخيارات المعروضة", self.object())
                 }
                 FieldType::Code => "أدخل رمز المتابعة كما وصلك".to_string(),
                 FieldType::Text | FieldType::Textarea => {
-                    format!("أدخل {} بلا رموز تحكم", self.label)
+                    format!("اكتب في حقل «{}» نصًا بلا رموز تحكم", self.label)
                 }
             })
     }
@@ -265,6 +330,9 @@ pub struct FormDef {
     /// collects personal data.
     #[serde(default)]
     pub purpose: Option<String>,
+    /// What the form is for (`request`, `feedback` or `survey`).
+    #[serde(default)]
+    pub kind: FormKind,
     /// The sender gets a tracking code and can follow the request up.
     #[serde(default)]
     pub trackable: bool,
@@ -302,7 +370,7 @@ impl FormDef {
         let mut def: FormDef =
             serde_norway::from_str(text).map_err(|e| vec![SourceError::from_yaml(file, &e, 0)])?;
         let mut errors = Vec::new();
-        let mut err = |key: &str, after: Option<&str>, msg: String| {
+        let mut err = |key: &str, after: Option<&str>, msg: Text| {
             let (l, c) = locate_key(text, key, after);
             errors.push(SourceError::new(file, l, c, msg));
         };
@@ -310,9 +378,15 @@ impl FormDef {
             err(
                 "id",
                 None,
-                format!(
-                    "id {:?} differs from the file name {id:?}: remove it or make them equal",
-                    def.id
+                Text::new(
+                    format!(
+                        "المعرّف {:?} يخالف اسم الملف {id:?}: احذفه أو اجعلهما واحدًا",
+                        def.id
+                    ),
+                    format!(
+                        "id {:?} differs from the file name {id:?}: remove it or make them equal",
+                        def.id
+                    ),
                 ),
             );
         }
@@ -321,21 +395,38 @@ impl FormDef {
             err(
                 "title",
                 None,
-                format!("the file name {id:?} must be lower-case ASCII letters, digits and -"),
+                Text::new(
+                    format!("اسم الملف {id:?} يُكتب بحروف إنجليزية صغيرة وأرقام والشرطة - فقط"),
+                    format!("the file name {id:?} must be lower-case ASCII letters, digits and -"),
+                ),
             );
         }
         if def.fields.is_empty() {
             err(
                 "fields",
                 None,
-                "a form needs at least one field".to_string(),
+                Text::new(
+                    "لا بد للنموذج من حقل واحد على الأقل",
+                    "a form needs at least one field",
+                ),
             );
         }
         if def.fields.len() > MAX_FIELDS {
             err(
                 "fields",
                 None,
-                format!("a form may have at most {MAX_FIELDS} fields"),
+                Text::new(
+                    format!(
+                        "لا يزيد النموذج على {}",
+                        plural::count_noun(
+                            MAX_FIELDS as u64,
+                            &FIELDS,
+                            Case::Oblique,
+                            Digits::Western
+                        )
+                    ),
+                    format!("a form may have at most {MAX_FIELDS} fields"),
+                ),
             );
         }
         let mut seen = std::collections::HashSet::new();
@@ -344,48 +435,84 @@ impl FormDef {
         for (index, f) in def.fields.iter().enumerate() {
             let at = Some(format!("name: {}", f.name));
             let at = at.as_deref();
-            if !is_identifier(&f.name) || f.name.contains('-') {
+            let name = &f.name;
+            if !is_identifier(name) || name.contains('-') {
                 err(
                     "name",
                     at,
-                    format!(
-                        "field name {:?} must be lower-case ASCII letters, digits and _",
-                        f.name
+                    Text::new(
+                        format!("اسم الحقل {name:?} يُكتب بحروف إنجليزية صغيرة وأرقام و_ فقط"),
+                        format!(
+                            "field name {name:?} must be lower-case ASCII letters, digits and _"
+                        ),
                     ),
                 );
             }
-            if f.name == HONEYPOT {
+            if name == HONEYPOT {
                 err(
                     "name",
                     at,
-                    format!("field name {HONEYPOT:?} is reserved for the spam trap"),
+                    Text::new(
+                        format!("اسم الحقل {HONEYPOT:?} محجوز لمصيدة الرسائل الآلية"),
+                        format!("field name {HONEYPOT:?} is reserved for the spam trap"),
+                    ),
                 );
             }
-            if !seen.insert(f.name.as_str()) {
+            if !seen.insert(name.as_str()) {
                 err(
                     "name",
                     at,
-                    format!("field name {:?} is used twice in this form", f.name),
+                    Text::new(
+                        format!("اسم الحقل {name:?} مستعمل مرتين في هذا النموذج"),
+                        format!("field name {name:?} is used twice in this form"),
+                    ),
                 );
             }
             match f.kind {
                 FieldType::Choice if f.options.is_empty() => err(
                     "type",
                     at,
-                    format!("choice field {:?} needs `options`", f.name),
+                    Text::new(
+                        format!("حقل الاختيار {name:?} يحتاج إلى `options`"),
+                        format!("choice field {name:?} needs `options`"),
+                    ),
                 ),
                 FieldType::Rating if !matches!(f.scale, Some(2..=10)) => err(
                     "type",
                     at,
-                    format!("rating field {:?} needs `scale` from 2 to 10", f.name),
+                    Text::new(
+                        format!("حقل التقييم {name:?} يحتاج إلى `scale` من 2 إلى 10"),
+                        format!("rating field {name:?} needs `scale` from 2 to 10"),
+                    ),
                 ),
                 _ => {}
+            }
+            if !f.scale_labels.is_empty()
+                && (f.kind != FieldType::Rating || f.scale != Some(f.scale_labels.len() as u8))
+            {
+                let given = f.scale_labels.len() as u64;
+                err(
+                    "scale_labels",
+                    at,
+                    Text::new(
+                        format!(
+                            "`scale_labels` في الحقل {name:?} تحتاج إلى وصف لكل درجة من درجات `scale` في حقل تقييم (المكتوب {})",
+                            plural::count_noun(given, &LABELS, Case::Nominative, Digits::Western)
+                        ),
+                        format!(
+                            "`scale_labels` of field {name:?} needs one label per point of a rating's `scale` ({given} given)"
+                        ),
+                    ),
+                );
             }
             if f.kind != FieldType::Choice && !f.options.is_empty() {
                 err(
                     "options",
                     at,
-                    format!("only choice fields have `options` (field {:?})", f.name),
+                    Text::new(
+                        format!("حقول الاختيار وحدها لها `options` (الحقل {name:?})"),
+                        format!("only choice fields have `options` (field {name:?})"),
+                    ),
                 );
             }
             let mut values = std::collections::HashSet::new();
@@ -394,7 +521,10 @@ impl FormDef {
                     err(
                         "value",
                         Some(&format!("value: {}", o.value)),
-                        format!("option value {:?} is used twice", o.value),
+                        Text::new(
+                            format!("قيمة الخيار {:?} مستعملة مرتين", o.value),
+                            format!("option value {:?} is used twice", o.value),
+                        ),
                     );
                 }
             }
@@ -404,25 +534,35 @@ impl FormDef {
                     err(
                         "contact",
                         at,
-                        format!(
-                            "only a phone or e-mail field can be the contact (field {:?})",
-                            f.name
+                        Text::new(
+                            format!(
+                                "حقل التواصل لا يكون إلا رقم جوال أو بريدًا إلكترونيًا (الحقل {name:?})"
+                            ),
+                            format!(
+                                "only a phone or e-mail field can be the contact (field {name:?})"
+                            ),
                         ),
                     );
                 }
             }
             if let Some(cond) = &f.required_if {
                 let earlier = &def.fields[..index];
-                let mut at_cond = |needle: &str, msg: String| {
+                let mut at_cond = |needle: &str, msg: Text| {
                     let (l, c) = locate_in(text, "required_if", at, needle);
                     errors_cond.push(SourceError::new(file, l, c, msg));
                 };
                 if f.required {
                     at_cond(
                         "required_if",
-                        format!(
-                            "field {:?} has both `required: true` and `required_if`: keep one",
-                            f.name
+                        Text::new(
+                            format!(
+                                "للحقل {:?} `required: true` و`required_if` معًا: أبقِ واحدًا منهما",
+                                f.name
+                            ),
+                            format!(
+                                "field {:?} has both `required: true` and `required_if`: keep one",
+                                f.name
+                            ),
                         ),
                     );
                 }
@@ -439,30 +579,51 @@ impl FormDef {
                 match earlier.iter().find(|e| e.name == cond.field) {
                     None => at_cond(
                         &cond.field,
-                        format!(
-                            "`required_if` names {:?}, which is not a field above {:?}; expected one of the choice fields above it: {}",
-                            cond.field, f.name, choices
+                        Text::new(
+                            format!(
+                                "`required_if` يسمّي {:?}، وليس حقلًا فوق {:?}؛ المتوقع أحد حقول الاختيار فوقه: {}",
+                                cond.field, f.name, choices
+                            ),
+                            format!(
+                                "`required_if` names {:?}, which is not a field above {:?}; expected one of the choice fields above it: {}",
+                                cond.field, f.name, choices
+                            ),
                         ),
                     ),
                     Some(other) if other.kind != FieldType::Choice => at_cond(
                         &cond.field,
-                        format!(
-                            "`required_if` must name a choice field; {:?} is not one (expected one of: {})",
-                            cond.field, choices
+                        Text::new(
+                            format!(
+                                "`required_if` يسمّي حقل اختيار، و{:?} ليس كذلك (المتوقع واحد من: {})",
+                                cond.field, choices
+                            ),
+                            format!(
+                                "`required_if` must name a choice field; {:?} is not one (expected one of: {})",
+                                cond.field, choices
+                            ),
                         ),
                     ),
                     Some(other) if other.required_if.is_some() => at_cond(
                         &cond.field,
-                        format!(
-                            "`required_if` names {:?}, which has a `required_if` of its own; name a field that is always asked for",
-                            cond.field
+                        Text::new(
+                            format!(
+                                "`required_if` يسمّي {:?}، وله `required_if` هو أيضًا؛ سمِّ حقلًا يُطلب دائمًا",
+                                cond.field
+                            ),
+                            format!(
+                                "`required_if` names {:?}, which has a `required_if` of its own; name a field that is always asked for",
+                                cond.field
+                            ),
                         ),
                     ),
                     Some(other) => {
                         if cond.any_of.is_empty() {
                             at_cond(
                                 "any_of",
-                                "`any_of` needs at least one option value".to_string(),
+                                Text::new(
+                                    "يحتاج `any_of` إلى قيمة خيار واحدة على الأقل",
+                                    "`any_of` needs at least one option value",
+                                ),
                             );
                         }
                         for v in &cond.any_of {
@@ -471,10 +632,17 @@ impl FormDef {
                                     other.options.iter().map(|o| o.value.as_str()).collect();
                                 at_cond(
                                     v,
-                                    format!(
-                                        "{v:?} is not an option of {:?}; expected one of: {}",
-                                        cond.field,
-                                        values.join(", ")
+                                    Text::new(
+                                        format!(
+                                            "{v:?} ليس من خيارات {:?}؛ المتوقع واحد من: {}",
+                                            cond.field,
+                                            values.join(", ")
+                                        ),
+                                        format!(
+                                            "{v:?} is not an option of {:?}; expected one of: {}",
+                                            cond.field,
+                                            values.join(", ")
+                                        ),
                                     ),
                                 );
                             }
@@ -488,9 +656,22 @@ impl FormDef {
                 err(
                     "min_length",
                     at,
-                    format!("min_length {min} is more than max_length {max}"),
+                    Text::new(
+                        format!("min_length ({min}) أكبر من max_length ({max})"),
+                        format!("min_length {min} is more than max_length {max}"),
+                    ),
                 );
             }
+        }
+        if def.kind == FormKind::Survey && def.trackable {
+            err(
+                "trackable",
+                None,
+                Text::new(
+                    "الاستبيان لا يُتابَع: احذف `trackable: true`، أو اجعل `kind: request` أو `kind: feedback`",
+                    "a survey is not followed up: remove `trackable: true`, or set `kind: request` or `kind: feedback`",
+                ),
+            );
         }
         let consents: Vec<&Field> = def.fields.iter().filter(|f| f.consent).collect();
         for f in &consents {
@@ -498,9 +679,15 @@ impl FormDef {
                 err(
                     "consent",
                     Some(&format!("name: {}", f.name)),
-                    format!(
-                        "only a required choice field with one option can be the consent (field {:?})",
-                        f.name
+                    Text::new(
+                        format!(
+                            "لا تكون الموافقة إلا حقل اختيار مطلوبًا له خيار واحد (الحقل {:?})",
+                            f.name
+                        ),
+                        format!(
+                            "only a required choice field with one option can be the consent (field {:?})",
+                            f.name
+                        ),
                     ),
                 );
             }
@@ -509,7 +696,10 @@ impl FormDef {
             err(
                 "consent",
                 Some(&format!("name: {}", consents[1].name)),
-                "a form has at most one field with `consent: true`".to_string(),
+                Text::new(
+                    "للنموذج حقل واحد على الأكثر فيه `consent: true`",
+                    "a form has at most one field with `consent: true`",
+                ),
             );
         }
         if let Some(r) = &def.response
@@ -518,25 +708,40 @@ impl FormDef {
             err(
                 "days",
                 Some("response:"),
-                "response days must be 1 or more".to_string(),
+                Text::new(
+                    "أيام الرد (`days`) يوم واحد أو أكثر",
+                    "response days must be 1 or more",
+                ),
             );
         }
         if def.trackable && contacts == 0 {
-            err("trackable", None, "a trackable form needs a phone or e-mail field with `contact: true`, asked for again on follow-up".to_string());
+            err(
+                "trackable",
+                None,
+                Text::new(
+                    "النموذج الذي يُتابَع يحتاج إلى حقل رقم جوال أو بريد إلكتروني فيه `contact: true`، يُطلب مرة أخرى عند المتابعة",
+                    "a trackable form needs a phone or e-mail field with `contact: true`, asked for again on follow-up",
+                ),
+            );
         }
         if def.retention_days == 0 {
             err(
                 "retention_days",
                 None,
-                "retention_days must be at least 1: a record kept 0 days is deleted as it is stored"
-                    .to_string(),
+                Text::new(
+                    "أقل `retention_days` يوم واحد: السجل المحفوظ 0 يوم يُحذف وقت حفظه",
+                    "retention_days must be at least 1: a record kept 0 days is deleted as it is stored",
+                ),
             );
         }
         if def.trackable && contacts > 0 && !def.fields.iter().any(|f| f.contact && f.required) {
             err(
                 "trackable",
                 None,
-                "a trackable form needs a contact field with `required: true`: without it a request could be sent that no one can follow up".to_string(),
+                Text::new(
+                    "النموذج الذي يُتابَع يحتاج إلى حقل تواصل فيه `required: true`: دونه قد يُرسل طلب لا يستطيع أحد متابعته",
+                    "a trackable form needs a contact field with `required: true`: without it a request could be sent that no one can follow up",
+                ),
             );
         }
         errors.extend(errors_cond);
@@ -568,7 +773,8 @@ impl FormDef {
         self.fields.iter().filter(|f| f.contact)
     }
 
-    /// The follow-up form: the tracking code and the phone number or e-mail given with the request.
+    /// The follow-up form, for requests and feedback alike: the tracking code and the phone number
+    /// or e-mail given when it was sent.
     /// It is part of the product, not of an association's content.
     pub fn track() -> Self {
         let field = |name: &str, label: &str, hint: &str, kind, required: &str| Field {
@@ -583,6 +789,7 @@ impl FormDef {
             options: Vec::new(),
             multiple: false,
             scale: None,
+            scale_labels: Vec::new(),
             contact: false,
             consent: false,
             autocomplete: None,
@@ -593,9 +800,10 @@ impl FormDef {
         };
         FormDef {
             id: "track".to_string(),
-            title: "متابعة طلب".to_string(),
-            description: Some("أدخل رمز المتابعة الذي وصلك عند الإرسال، ورقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب.".to_string()),
-            submit: "اعرض حالة الطلب".to_string(),
+            title: "متابعة طلب أو رسالة".to_string(),
+            description: Some("أدخل رمز المتابعة الذي وصلك عند الإرسال، ورقم الجوال أو البريد الإلكتروني الذي كتبته عند الإرسال.".to_string()),
+            submit: "اعرض الحالة".to_string(),
+            kind: FormKind::Request,
             purpose: None,
             trackable: false,
             response: None,
@@ -606,9 +814,9 @@ impl FormDef {
                 field(
                     "contact",
                     "رقم الجوال أو البريد الإلكتروني",
-                    "كما كتبته في الطلب",
+                    "كما كتبته عند الإرسال",
                     FieldType::Text,
-                    "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته في الطلب",
+                    "أدخل رقم الجوال أو البريد الإلكتروني الذي كتبته عند الإرسال",
                 ),
             ],
         }
@@ -660,7 +868,8 @@ fields:
         let text = GOOD.replace("type: choice", "type: dropdown");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap_err();
         assert_eq!(errs[0].line, 11, "{}", errs[0]);
-        assert!(errs[0].message.contains("dropdown"), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("dropdown"), "{}", errs[0]);
+        assert!(errs[0].message.ar.contains("dropdown"), "{}", errs[0]);
     }
 
     #[test]
@@ -669,16 +878,19 @@ fields:
             .replace("contact: true", "contact: false")
             .replace("options:\n      - { value: a, label: أ }\n", "");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &text).unwrap_err();
-        let lines: Vec<_> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+        let lines: Vec<_> = errs
+            .iter()
+            .map(|e| (e.line, e.message.en.as_str()))
+            .collect();
         assert_eq!(errs.len(), 2, "{lines:?}");
         assert!(
             errs.iter()
-                .any(|e| e.line == 11 && e.message.contains("needs `options`")),
+                .any(|e| e.line == 11 && e.message.en.contains("needs `options`")),
             "{lines:?}"
         );
         assert!(
             errs.iter()
-                .any(|e| e.line == 2 && e.message.contains("contact: true")),
+                .any(|e| e.line == 2 && e.message.ar.contains("contact: true")),
             "{lines:?}"
         );
     }
@@ -762,7 +974,7 @@ fields:
                 "{}",
                 errs[0]
             );
-            assert!(errs[0].message.contains(words), "{}", errs[0]);
+            assert!(errs[0].message.en.contains(words), "{}", errs[0]);
         }
         // A field below the one that names it, and an unknown key inside the condition.
         let below = GOOD.replace(
@@ -773,13 +985,14 @@ fields:
         assert!(
             errs.iter().any(|e| e.line == 9
                 && e.message
+                    .en
                     .contains("expected one of the choice fields above it: (none)")),
             "{errs:?}"
         );
         let typo = with_id("    required_if: { field: kind, one_of: [a] }\n");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &typo).unwrap_err();
         assert_eq!(errs[0].line, 17, "{}", errs[0]);
-        assert!(errs[0].message.contains("one_of"), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("one_of"), "{}", errs[0]);
     }
 
     #[test]
@@ -813,7 +1026,7 @@ fields:
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &loose).unwrap_err();
         assert!(
             errs.iter()
-                .any(|e| e.line == 9 && e.message.contains("can be the consent")),
+                .any(|e| e.line == 9 && e.message.en.contains("can be the consent")),
             "{errs:?}"
         );
     }
@@ -832,7 +1045,7 @@ fields:
         assert_eq!(errs[0].line, 4, "{}", errs[0]);
         let old = GOOD.replace("trackable: true\n", "trackable: true\nresponse_days: 14\n");
         let errs = FormDef::from_yaml("request", "forms/request.yaml", &old).unwrap_err();
-        assert!(errs[0].message.contains("response_days"), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("response_days"), "{}", errs[0]);
     }
 
     #[test]
@@ -841,14 +1054,15 @@ fields:
         let errs = FormDef::from_yaml("request", "request.yaml", &zero).unwrap_err();
         assert!(
             errs.iter()
-                .any(|e| e.message.contains("retention_days must be at least 1")),
+                .any(|e| e.message.en.contains("retention_days must be at least 1")),
             "{errs:?}"
         );
         let optional = GOOD.replace("required: true\n    contact: true", "contact: true");
         assert_ne!(optional, GOOD, "the example's contact is required");
         let errs = FormDef::from_yaml("request", "request.yaml", &optional).unwrap_err();
         assert!(
-            errs.iter().any(|e| e.message.contains("`required: true`")),
+            errs.iter()
+                .any(|e| e.message.en.contains("`required: true`")),
             "{errs:?}"
         );
     }

@@ -10,6 +10,7 @@ pub mod definition;
 pub mod digits;
 pub mod normalise;
 pub mod placeholder;
+pub mod plural;
 pub mod privacy;
 #[cfg(feature = "render")]
 pub mod render;
@@ -20,10 +21,10 @@ pub mod source;
 pub mod status;
 pub mod validate;
 
-pub use definition::{Choice, Field, FieldType, FormDef, Messages};
+pub use definition::{Choice, Field, FieldType, FormDef, FormKind, Messages};
 pub use privacy::{Privacy, Recipient, Region, RightsContact};
 pub use response::{Response, ResponseKind};
 pub use site::{Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};
-pub use source::SourceError;
+pub use source::{Lang, SourceError, Text};
 pub use status::Status;
 pub use validate::{FieldError, Refusal, Submission, Value, validate};

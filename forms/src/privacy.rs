@@ -148,75 +148,9 @@ pub fn region(code: &str) -> Option<Region> {
     REGIONS.iter().find(|r| r.code == code).copied()
 }
 
-/// CLDR's plural category of an integer in Arabic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Plural {
-    Zero,
-    One,
-    Two,
-    Few,
-    Many,
-    Other,
-}
-
-fn plural(n: u32) -> Plural {
-    match (n, n % 100) {
-        (0, _) => Plural::Zero,
-        (1, _) => Plural::One,
-        (2, _) => Plural::Two,
-        (_, 3..=10) => Plural::Few,
-        (_, 11..=99) => Plural::Many,
-        _ => Plural::Other,
-    }
-}
-
-/// A number of days as the largest whole unit in Arabic, with the noun agreeing with the number
-/// as it reads after «مدة»: 1095 → "3 سنوات", 730 → "سنتين", 90 → "3 أشهر", 45 → "45 يومًا".
-/// Digits are Western; the site's `digits` filter writes them in its own.
-pub fn duration_text(days: u32) -> String {
-    // The count in the unit, and the words for one, two, few (3-10), many (11-99) and other.
-    let (n, one, two, few, many, other) = if days > 0 && days.is_multiple_of(365) {
-        (days / 365, "سنة واحدة", "سنتين", "سنوات", "سنة", "سنة")
-    } else if days > 0 && days.is_multiple_of(30) {
-        (days / 30, "شهر واحد", "شهرين", "أشهر", "شهرًا", "شهر")
-    } else {
-        (days, "يوم واحد", "يومين", "أيام", "يومًا", "يوم")
-    };
-    match plural(n) {
-        Plural::One => one.to_string(),
-        Plural::Two => two.to_string(),
-        Plural::Few => format!("{n} {few}"),
-        Plural::Many => format!("{n} {many}"),
-        Plural::Zero | Plural::Other => format!("{n} {other}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_period_is_said_in_its_largest_unit_with_the_noun_agreeing() {
-        let cases = [
-            (1095, "3 سنوات"),
-            (365, "سنة واحدة"),
-            (730, "سنتين"),
-            (3650, "10 سنوات"),
-            (4015, "11 سنة"),
-            (36500, "100 سنة"),
-            (90, "3 أشهر"),
-            (30, "شهر واحد"),
-            (360, "12 شهرًا"),
-            (1, "يوم واحد"),
-            (2, "يومين"),
-            (7, "7 أيام"),
-            (45, "45 يومًا"),
-            (101, "101 يوم"),
-        ];
-        for (days, text) in cases {
-            assert_eq!(duration_text(days), text, "{days} days");
-        }
-    }
 
     #[test]
     fn the_uae_region_is_outside_the_kingdom() {

@@ -6,7 +6,10 @@
 //! - `digits`: writes a number or text in the site's digits (`site.digits`);
 //! - `date`: an ISO date (`2025-10-20`) or an RFC 3339 timestamp in Arabic words, in the site's
 //!   calendar setting, e.g. "٢٣ شعبان ١٤٤٢هـ الموافق ٥ أبريل ٢٠٢١م";
-//! - `days`: a number of days as a period in Arabic words, in the site's digits (1095 → "3 سنوات");
+//! - `count(noun=…, case=…)`: a number with the noun it counts in Arabic grammar, in the site's
+//!   digits: `{{ 3 | count(noun="days") }}` is «3 أيام», `{{ 11 | count(noun="days") }}` «11 يومًا»;
+//!   nouns are those of [`crate::plural::noun`]; `case="oblique"` after a preposition («خلال يومين»);
+//! - `duration(case=…)`: a number of days in the largest whole unit, «3 سنوات» for 1095;
 //! - `markdown`: Markdown to HTML; raw HTML in the source is shown as text, never run;
 //! - `control`: a form field (as serialised from [`crate::Field`]) to the attributes of its HTML
 //!   control, from the field type's own rules: `{type, inputmode, autocomplete, dir, maxlength,
@@ -23,6 +26,7 @@ use tera::{Context, Tera, Value};
 use crate::dates;
 use crate::definition::{Field, FieldType};
 use crate::digits;
+use crate::plural::{self, Case};
 use crate::site::{Calendar, Digits, SiteConfig};
 
 /// The templates every site has, by file name, in `templates/`.
@@ -278,9 +282,18 @@ impl Renderer {
         tera.register_filter("date", move |v: &Value, _: &HashMap<String, Value>| {
             date_filter(v, c, d)
         });
-        tera.register_filter("days", move |v: &Value, _: &HashMap<String, Value>| {
-            days_filter(v, d)
+        tera.register_filter("count", move |v: &Value, args: &HashMap<String, Value>| {
+            count_filter(v, args, d)
         });
+        tera.register_filter(
+            "duration",
+            move |v: &Value, args: &HashMap<String, Value>| {
+                let n = v.as_u64().ok_or_else(|| {
+                    tera::Error::msg(format!("duration: expected a number of days, got {v}"))
+                })?;
+                Ok(Value::String(plural::duration(n, case_arg(args)?, d)))
+            },
+        );
         tera.register_filter("markdown", MarkdownFilter);
         tera.register_filter("control", control_filter);
         tera.add_raw_templates(templates)?;
@@ -319,13 +332,28 @@ fn digits_filter(v: &Value, d: Digits) -> tera::Result<Value> {
     Ok(Value::String(digits::localise(&text, d)))
 }
 
-fn days_filter(v: &Value, d: Digits) -> tera::Result<Value> {
-    let days = v
+fn case_arg(args: &HashMap<String, Value>) -> tera::Result<Case> {
+    match args.get("case").and_then(Value::as_str) {
+        None | Some("nominative") => Ok(Case::Nominative),
+        Some("oblique") => Ok(Case::Oblique),
+        Some(other) => Err(format!("case {other:?}: use nominative or oblique").into()),
+    }
+}
+
+fn count_filter(v: &Value, args: &HashMap<String, Value>, d: Digits) -> tera::Result<Value> {
+    let n = v
         .as_u64()
-        .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| tera::Error::msg(format!("days: expected a number of days, got {v}")))?;
-    Ok(Value::String(digits::localise(
-        &crate::privacy::duration_text(days),
+        .ok_or_else(|| tera::Error::msg(format!("count: expected a whole number, got {v}")))?;
+    let name = args.get("noun").and_then(Value::as_str).unwrap_or("");
+    let noun = plural::noun(name).ok_or_else(|| {
+        tera::Error::msg(format!(
+            "count: noun {name:?} is not one of characters, days, weeks, months, years, pages, digits, channels"
+        ))
+    })?;
+    Ok(Value::String(plural::count_noun(
+        n,
+        noun,
+        case_arg(args)?,
         d,
     )))
 }
@@ -543,6 +571,24 @@ mod tests {
         assert_eq!(
             out,
             "١.٠|٢٣ شعبان ١٤٤٢هـ الموافق ٥ أبريل ٢٠٢١م|<p><strong>مهم</strong></p>\n|/policy/#أ"
+        );
+    }
+
+    #[test]
+    fn numbers_count_their_nouns_in_the_sites_digits() {
+        let r = Renderer::new(
+            &site("arabic-indic"),
+            [(
+                "t.html",
+                "{% for n in ns %}{{ n | count(noun=\"days\", case=\"oblique\") }}|{% endfor %}{{ 1095 | duration }}",
+            )],
+        )
+        .unwrap();
+        let mut ctx = Context::new();
+        ctx.insert("ns", &[1, 2, 3, 14, 100]);
+        assert_eq!(
+            r.render("t.html", &ctx).unwrap(),
+            "يوم واحد|يومين|٣ أيام|١٤ يومًا|١٠٠ يوم|٣ سنوات"
         );
     }
 

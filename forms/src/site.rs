@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::privacy::Privacy;
-use crate::source::{SourceError, locate_key};
+use crate::source::{SourceError, Text, locate_key};
 
 /// Which digits numbers and dates are written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -164,7 +164,10 @@ impl SiteConfig {
                 file,
                 l,
                 c,
-                "base_url must be a full address such as https://example.org",
+                Text::new(
+                    "يُكتب base_url عنوانًا كاملًا، مثل https://example.org",
+                    "base_url must be a full address such as https://example.org",
+                ),
             ));
         }
         let paths = site.nav.iter().map(|n| ("menu", &n.path));
@@ -176,7 +179,17 @@ impl SiteConfig {
                     file,
                     l,
                     c,
-                    format!("{what} path {path:?} must start with /"),
+                    Text::new(
+                        format!(
+                            "مسار {} {path:?} يبدأ بالشرطة المائلة /",
+                            if what == "menu" {
+                                "القائمة"
+                            } else {
+                                "إجراء الصفحة الرئيسية"
+                            }
+                        ),
+                        format!("{what} path {path:?} must start with /"),
+                    ),
                 ));
             }
         }
@@ -218,7 +231,7 @@ mod tests {
         let text = format!("{GOOD}colour: red\n");
         let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
         assert_eq!((errs[0].line, errs[0].column), (6, 1), "{}", errs[0]);
-        assert!(errs[0].message.contains("colour"), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("colour"), "{}", errs[0]);
     }
 
     #[test]
@@ -230,7 +243,7 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].line, 10, "{}", errs[0]);
         assert!(
-            errs[0].message.contains("home action path \"track/\""),
+            errs[0].message.en.contains("home action path \"track/\""),
             "{}",
             errs[0]
         );
@@ -244,6 +257,6 @@ mod tests {
         let text = GOOD.replace("arabic-indic", "roman");
         let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
         assert_eq!(errs[0].line, 5);
-        assert!(errs[0].message.contains("western"), "{}", errs[0]);
+        assert!(errs[0].message.ar.contains("western"), "{}", errs[0]);
     }
 }

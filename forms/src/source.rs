@@ -1,6 +1,58 @@
-//! Errors that point at a place in a content file, for staff who edit it.
+//! Errors that point at a place in a content file, for staff who edit it, in Arabic for the
+//! association's staff and in English for developers (see [`Text`]).
 
 use std::fmt;
+
+/// The language staff read messages in: Arabic by default, English for developers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ar,
+    En,
+}
+
+impl Lang {
+    /// `ar` or `en`; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim() {
+            "ar" => Some(Lang::Ar),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// One message for staff, written once in both languages at the place that finds the problem,
+/// so that the two can never tell different things.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Text {
+    pub ar: String,
+    pub en: String,
+}
+
+impl Text {
+    /// The message `ar` in Arabic and `en` in English.
+    pub fn new(ar: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            ar: ar.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ar => &self.ar,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.ar)
+    }
+}
 
 /// A problem in a content file, with the place it was found (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,21 +62,16 @@ pub struct SourceError {
     pub line: usize,
     pub column: usize,
     /// What is wrong and what was expected.
-    pub message: String,
+    pub message: Text,
 }
 
 impl SourceError {
-    pub fn new(
-        file: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(file: impl Into<String>, line: usize, column: usize, message: Text) -> Self {
         Self {
             file: file.into(),
             line,
             column,
-            message: message.into(),
+            message,
         }
     }
 
@@ -46,18 +93,49 @@ impl SourceError {
 }
 
 /// Rewords the YAML parser's terse messages so that a person who is not a programmer sees what was
-/// expected.
-fn explain(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        return format!("unknown key {rest} (check its spelling)");
+/// expected, and where a nested key is named (`approval.date: invalid type: …`), which key. The
+/// parser's own words (what it found, what it expected) stay as they are in both languages: they
+/// name keys and YAML kinds.
+fn explain(message: &str) -> Text {
+    let (key, rest) = match message.split_once(": ") {
+        Some((k, r)) if !k.contains(' ') => (Some(k), r),
+        _ => (None, message),
+    };
+    let (in_ar, in_en) = match key {
+        Some(k) => (format!(" داخل `{k}`"), format!(" in `{k}`")),
+        None => (String::new(), String::new()),
+    };
+    if let Some(r) = rest.strip_prefix("unknown field ") {
+        return Text::new(
+            format!("مفتاح غير معروف {r}{in_ar} (تحقق من كتابته)"),
+            format!("unknown key {r}{in_en} (check its spelling)"),
+        );
     }
-    if let Some(rest) = message.strip_prefix("missing field ") {
-        return format!("missing key {rest}: it is required here");
+    if let Some(r) = rest.strip_prefix("missing field ") {
+        return Text::new(
+            format!("المفتاح {r} ناقص{in_ar}، ولا بد منه هنا"),
+            format!("missing key {r}{in_en}: it is required here"),
+        );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!("wrong kind of value: {rest}");
+    if let Some(r) = rest.strip_prefix("invalid type: ") {
+        return Text::new(
+            format!("نوع القيمة غير صحيح{in_ar}: {r}"),
+            format!(
+                "wrong kind of value{}: {r}",
+                key.map(|k| format!(" for `{k}`")).unwrap_or_default()
+            ),
+        );
     }
-    message.to_string()
+    if let (Some(k), Some(r)) = (key, rest.strip_prefix("unknown variant ")) {
+        return Text::new(
+            format!("لا تصح القيمة {r} في `{k}`"),
+            format!("`{k}` cannot be {r}"),
+        );
+    }
+    if let Some(r) = rest.strip_prefix("unknown variant ") {
+        return Text::new(format!("قيمة غير مقبولة {r}"), message);
+    }
+    Text::new(format!("تعذّرت قراءة الملف: {message}"), message)
 }
 
 impl fmt::Display for SourceError {
@@ -65,7 +143,7 @@ impl fmt::Display for SourceError {
         write!(
             f,
             "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
+            self.file, self.line, self.column, self.message.en
         )
     }
 }

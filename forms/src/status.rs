@@ -1,11 +1,15 @@
-//! Where a request stands in the policy's procedure: received, under review, needs more
-//! information, accepted, declined, completed. Each status has one Arabic label, shown to the
-//! beneficiary on follow-up and to staff by the staff command.
+//! Where a submission stands in the policy's procedure: received, under review, needs more
+//! information, accepted, declined, completed. Which statuses a submission can take, and the Arabic
+//! label of each, depend on its form's [`FormKind`]: a request is «مقبول» or «مرفوض», a note,
+//! complaint or suggestion is never accepted or declined but «قيد المعالجة», «تمت معالجتها» or
+//! «أُغلقت». The label is shown to the sender on follow-up and to staff by the staff command.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use crate::definition::FormKind;
 
 /// A step of the procedure a request goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,16 +50,44 @@ impl Status {
         }
     }
 
-    /// The Arabic label shown to the beneficiary.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Received => "تم الاستلام",
-            Status::UnderReview => "قيد الدراسة",
-            Status::NeedsInfo => "بحاجة إلى معلومات إضافية",
-            Status::Accepted => "مقبول",
-            Status::Declined => "مرفوض",
-            Status::Completed => "مكتمل",
+    /// The Arabic label shown for a submission of a form of `kind`.
+    pub fn label(self, kind: FormKind) -> &'static str {
+        match kind {
+            FormKind::Feedback => match self {
+                Status::Received => "تم الاستلام",
+                // Never set on feedback (see `applies_to`); read as still being dealt with.
+                Status::UnderReview | Status::Accepted => "قيد المعالجة",
+                Status::NeedsInfo => "بحاجة إلى معلومات إضافية",
+                Status::Declined => "أُغلقت",
+                Status::Completed => "تمت معالجتها",
+            },
+            FormKind::Request | FormKind::Survey => match self {
+                Status::Received => "تم الاستلام",
+                Status::UnderReview => "قيد الدراسة",
+                Status::NeedsInfo => "بحاجة إلى معلومات إضافية",
+                Status::Accepted => "مقبول",
+                Status::Declined => "مرفوض",
+                Status::Completed => "مكتمل",
+            },
         }
+    }
+
+    /// Whether a submission of a form of `kind` can take this status: a survey takes none after
+    /// it is received, and feedback is never accepted.
+    pub fn applies_to(self, kind: FormKind) -> bool {
+        match kind {
+            FormKind::Request => true,
+            FormKind::Feedback => self != Status::Accepted,
+            FormKind::Survey => self == Status::Received,
+        }
+    }
+
+    /// The statuses a form of `kind` can take, in the procedure's order.
+    pub fn for_kind(kind: FormKind) -> Vec<Status> {
+        Status::ALL
+            .into_iter()
+            .filter(|s| s.applies_to(kind))
+            .collect()
     }
 
     /// Whether the request still waits for something from the association or the sender.
@@ -101,10 +133,35 @@ mod tests {
     }
 
     #[test]
-    fn labels_are_arabic_and_distinct() {
-        let labels: std::collections::HashSet<_> = Status::ALL.iter().map(|s| s.label()).collect();
-        assert_eq!(labels.len(), 6);
-        assert_eq!(Status::NeedsInfo.label(), "بحاجة إلى معلومات إضافية");
+    fn labels_are_arabic_and_distinct_for_each_kind() {
+        for kind in [FormKind::Request, FormKind::Feedback] {
+            let statuses = Status::for_kind(kind);
+            let labels: std::collections::HashSet<_> =
+                statuses.iter().map(|s| s.label(kind)).collect();
+            assert_eq!(labels.len(), statuses.len(), "{kind:?}");
+        }
+        assert_eq!(
+            Status::NeedsInfo.label(FormKind::Request),
+            "بحاجة إلى معلومات إضافية"
+        );
+    }
+
+    #[test]
+    fn feedback_is_dealt_with_and_closed_never_accepted_or_declined() {
+        let fb = FormKind::Feedback;
+        assert_eq!(Status::Completed.label(fb), "تمت معالجتها");
+        assert_eq!(Status::Declined.label(fb), "أُغلقت");
+        assert_eq!(Status::UnderReview.label(fb), "قيد المعالجة");
+        assert!(!Status::Accepted.applies_to(fb));
+        let words: Vec<_> = Status::for_kind(fb).iter().map(|s| s.label(fb)).collect();
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.contains("مقبول") || w.contains("مرفوض")),
+            "{words:?}"
+        );
+        assert_eq!(Status::Accepted.label(FormKind::Request), "مقبول");
+        assert_eq!(Status::for_kind(FormKind::Survey), [Status::Received]);
     }
 
     #[test]

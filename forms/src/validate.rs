@@ -405,7 +405,41 @@ fields:
         assert!(validate(&form(), &with("full_name", &"ع".repeat(20))).is_ok());
         assert_eq!(
             errors(&with("details", &"ن".repeat(51))),
-            one("details", "يجب ألا يزيد التفاصيل على 50 حرفًا")
+            one(
+                "details",
+                "اختصر ما كتبته في حقل «التفاصيل» إلى 50 حرفًا أو أقل"
+            )
+        );
+    }
+
+    #[test]
+    fn default_length_messages_count_characters_in_arabic_grammar() {
+        let field = |min: usize, max: usize| {
+            let yaml = format!(
+                "title: ط\nfields:\n  - name: note\n    label: الملاحظة\n    type: text\n    min_length: {min}\n    max_length: {max}\n"
+            );
+            let form = FormDef::from_yaml("t", "forms/t.yaml", &yaml).unwrap();
+            form.fields[0].clone()
+        };
+        let short = |min| field(min, 500).msg_too_short();
+        assert_eq!(short(1), "اكتب في حقل «الملاحظة» ما لا يقل عن حرف واحد");
+        assert_eq!(short(2), "اكتب في حقل «الملاحظة» ما لا يقل عن حرفين");
+        assert_eq!(short(3), "اكتب في حقل «الملاحظة» ما لا يقل عن 3 أحرف");
+        assert_eq!(short(11), "اكتب في حقل «الملاحظة» ما لا يقل عن 11 حرفًا");
+        assert_eq!(short(100), "اكتب في حقل «الملاحظة» ما لا يقل عن 100 حرف");
+        assert_eq!(
+            field(1, 103).msg_too_long(),
+            "اختصر ما كتبته في حقل «الملاحظة» إلى 103 أحرف أو أقل"
+        );
+    }
+
+    #[test]
+    fn a_question_label_is_asked_about_not_named() {
+        let yaml = "title: ط\nfields:\n  - name: q\n    label: كيف تقيّم الخدمة؟\n    type: rating\n    scale: 5\n    required: true\n";
+        let form = FormDef::from_yaml("t", "forms/t.yaml", yaml).unwrap();
+        assert_eq!(
+            form.fields[0].msg_required(),
+            "اختر إجابة عن «كيف تقيّم الخدمة؟»"
         );
     }
 

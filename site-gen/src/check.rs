@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use forms::dates::Day;
 use percent_encoding::percent_decode_str;
 
+use forms::Text;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::position;
 use crate::markdown;
@@ -85,7 +87,10 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
     if site.config.example_values {
         return;
     }
-    let hint = "replace it with the association's own detail, or set `example_values: true` in site.yaml while the details are examples";
+    let hint = Text::new(
+        "ضع مكانها بيانات الجمعية نفسها، أو اكتب `example_values: true` في site.yaml ما دامت البيانات أمثلة",
+        "replace it with the association's own detail, or set `example_values: true` in site.yaml while the details are examples",
+    );
     let (file, text) = &site.config_file;
     for value in site.config.contact.values() {
         if forms::placeholder::looks_like_placeholder(value) {
@@ -95,9 +100,12 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
                     file,
                     l,
                     c,
-                    format!("{value:?} looks like a placeholder, but example_values is false"),
+                    Text::new(
+                        format!("{value:?} تبدو قيمة مثال، و`example_values` هي false"),
+                        format!("{value:?} looks like a placeholder, but example_values is false"),
+                    ),
                 )
-                .hint(hint),
+                .hint(hint.clone()),
             );
         }
     }
@@ -116,12 +124,18 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
                 &doc.file,
                 l + 1,
                 c,
-                format!(
-                    "url {:?} looks like a placeholder, but example_values is false",
-                    link.text
+                Text::new(
+                    format!(
+                        "العنوان {:?} يبدو عنوان مثال، و`example_values` هي false",
+                        link.text
+                    ),
+                    format!(
+                        "url {:?} looks like a placeholder, but example_values is false",
+                        link.text
+                    ),
                 ),
             )
-            .hint(hint),
+            .hint(hint.clone()),
         );
     }
 }
@@ -129,35 +143,86 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
 /// The menu's paths and the home page's actions must be pages of the site.
 fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
     let (file, text) = &site.config_file;
+    let track = forms::FormDef::track();
     let menu = site
         .config
         .nav
         .iter()
-        .map(|n| ("menu entry", &n.title, &n.path));
+        .map(|n| (("menu entry", "عنصر القائمة"), &n.title, &n.path));
     let home = site
         .config
         .home
         .actions
         .iter()
-        .map(|a| ("home action", &a.title, &a.path));
-    for (what, title, item_path) in menu.chain(home) {
+        .map(|a| (("home action", "إجراء الصفحة الرئيسية"), &a.title, &a.path));
+    for ((what, what_ar), title, item_path) in menu.chain(home) {
+        // One name per thing: a menu entry to a form is called what the form's page is called.
+        let page_title = std::iter::once(&track)
+            .chain(&site.forms)
+            .find(|f| {
+                let path = if f.id == track.id {
+                    "/track/".to_string()
+                } else {
+                    crate::model::form_path(&f.id)
+                };
+                &path == item_path
+            })
+            .map(|f| f.title.as_str());
+        if what == "menu entry"
+            && let Some(page) = page_title
+            && page != title
+        {
+            // At the entry's `title:`, on the line that holds its path.
+            let (l, c) = locate_in_flow(text, title, item_path);
+            let c = text
+                .lines()
+                .nth(l.saturating_sub(1))
+                .and_then(|line| line.find("title:").map(|i| line[..i].chars().count() + 1))
+                .unwrap_or(c);
+            d.push(
+                Diagnostic::warning(
+                    file,
+                    l,
+                    c,
+                    Text::new(
+                        format!("عنصر القائمة «{title}» يسمّي الصفحة باسم غير عنوانها «{page}»"),
+                        format!(
+                            "menu entry {title:?} names its page differently from the page's title {page:?}"
+                        ),
+                    ),
+                )
+                .hint(Text::new(
+                    "للشيء الواحد اسم واحد في القائمة والعنوان والصفحات: اجعل عنوان عنصر القائمة عنوان الصفحة نفسه",
+                    "one name per thing across menu, titles and pages: give the menu entry the page's title",
+                )),
+            );
+        }
         let path = item_path.split(['#', '?']).next().unwrap_or("");
         if !targets.has_page(path) {
             let (l, c) = locate_in_flow(text, title, item_path);
             let hint = match suggest(targets, path) {
-                Some(s) => {
+                Some(s) => Text::new(
+                    format!("هل تقصد {s}؟ المسارات في site.yaml صفحات من هذا الموقع تنتهي بـ /"),
                     format!(
                         "did you mean {s}? Paths in site.yaml are pages of this site, ending in /"
-                    )
-                }
-                None => format!("remove the {what}, or create the page it points to"),
+                    ),
+                ),
+                None => Text::new(
+                    format!("احذف {what_ar}، أو أنشئ الصفحة التي يشير إليها"),
+                    format!("remove the {what}, or create the page it points to"),
+                ),
             };
             d.push(
                 Diagnostic::error(
                     file,
                     l,
                     c,
-                    format!("{what} {title:?} points to {path}, which is not a page of this site"),
+                    Text::new(
+                        format!("{what_ar} «{title}» يشير إلى {path}، وليست صفحة من هذا الموقع"),
+                        format!(
+                            "{what} {title:?} points to {path}, which is not a page of this site"
+                        ),
+                    ),
                 )
                 .hint(hint),
             );
@@ -248,18 +313,24 @@ fn check_links(site: &Site, targets: &Targets, d: &mut Diagnostics) {
             };
             let Some(ids) = targets.ids(&path) else {
                 let hint = match suggest(targets, &path) {
-                    Some(s) => format!("did you mean {s}? Addresses of pages end in /"),
-                    None => {
-                        "check the address: it must be a page this site makes, such as /policy/"
-                            .into()
-                    }
+                    Some(s) => Text::new(
+                        format!("هل تقصد {s}؟ عناوين الصفحات تنتهي بـ /"),
+                        format!("did you mean {s}? Addresses of pages end in /"),
+                    ),
+                    None => Text::new(
+                        "تحقق من العنوان: لا بد أن يكون صفحة يصنعها هذا الموقع، مثل /policy/",
+                        "check the address: it must be a page this site makes, such as /policy/",
+                    ),
                 };
                 d.push(
                     Diagnostic::error(
                         &source.file,
                         l,
                         c,
-                        format!("broken link: {} is not a page of this site", link.dest),
+                        Text::new(
+                            format!("رابط معطّل: {} ليست صفحة من هذا الموقع", link.dest),
+                            format!("broken link: {} is not a page of this site", link.dest),
+                        ),
                     )
                     .hint(hint),
                 );
@@ -269,8 +340,19 @@ fn check_links(site: &Site, targets: &Targets, d: &mut Diagnostics) {
                 && !ids.contains(&frag)
             {
                 d.push(
-                    Diagnostic::error(&source.file, l, c, format!("broken link: {path} has no anchor #{frag}"))
-                        .hint("anchors are made from headings: spaces become -, tashkeel and punctuation are dropped"),
+                    Diagnostic::error(
+                        &source.file,
+                        l,
+                        c,
+                        Text::new(
+                            format!("رابط معطّل: ليس في {path} موضع باسم #{frag}"),
+                            format!("broken link: {path} has no anchor #{frag}"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        "أسماء المواضع مأخوذة من العناوين: تصير المسافات -، وتُحذف الحركات وعلامات الترقيم",
+                        "anchors are made from headings: spaces become -, tashkeel and punctuation are dropped",
+                    )),
                 );
             }
         }
@@ -287,12 +369,21 @@ fn check_dates(site: &Site, today: Day, d: &mut Diagnostics) {
                 file,
                 l,
                 c,
-                format!(
-                    "the approval dates do not agree under Umm al-Qura: hijri {hijri} ({}) is {computed}, but date is {date}",
-                    hijri.text(forms::Digits::Western)
+                Text::new(
+                    format!(
+                        "تاريخا الاعتماد لا يتفقان بتقويم أم القرى: hijri {hijri} ({}) يوافق {computed}، لكن date هو {date}",
+                        hijri.text(forms::Digits::Western)
+                    ),
+                    format!(
+                        "the approval dates do not agree under Umm al-Qura: hijri {hijri} ({}) is {computed}, but date is {date}",
+                        hijri.text(forms::Digits::Western)
+                    ),
                 ),
             )
-            .hint(format!("if the policy's text says so, leave it; otherwise set date: {computed} or hijri: {}", date.to_hijri())),
+            .hint(Text::new(
+                format!("إن كان هذا ما في نص السياسة فاتركه؛ وإلا فاجعل date: {computed} أو hijri: {}", date.to_hijri()),
+                format!("if the policy's text says so, leave it; otherwise set date: {computed} or hijri: {}", date.to_hijri()),
+            )),
         );
     }
     if let Some(next) = policy.next_review.as_deref().and_then(Day::parse)
@@ -305,8 +396,19 @@ fn check_dates(site: &Site, today: Day, d: &mut Diagnostics) {
         };
         let (l, c) = policy.index.locate(key, None);
         d.push(
-            Diagnostic::warning(file, l, c, format!("the next review was due on {next}, and today is {today}"))
-                .hint("after the annual review, update version, approval and next_review (see README: the annual review)"),
+            Diagnostic::warning(
+                file,
+                l,
+                c,
+                Text::new(
+                    format!("موعد المراجعة القادمة كان {next}، واليوم {today}"),
+                    format!("the next review was due on {next}, and today is {today}"),
+                ),
+            )
+            .hint(Text::new(
+                "بعد المراجعة حدّث version وapproval وnext_review (انظر في README: المراجعة السنوية للسياسة)",
+                "after the annual review, update version, approval and next_review (see README: the annual review)",
+            )),
         );
     }
 }

@@ -1,10 +1,14 @@
 //! Problems found in a site's content, each with its place, its severity and a hint on how to fix
 //! it. Everything found is collected first and printed together; the exit status is decided at
 //! the end (an error fails the build, a warning does not).
+//!
+//! The association's staff read these: each message and hint is a [`Text`] written in Arabic and
+//! English at the place that finds the problem, printed in Arabic unless English is asked for
+//! (`--lang en` or `SITE_GEN_LANG=en`), always after its `file:line:column`.
 
 use std::fmt;
 
-use forms::SourceError;
+use forms::{Lang, SourceError, Text};
 
 /// Whether a problem stops the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,35 +25,25 @@ pub struct Diagnostic {
     pub file: String,
     pub line: usize,
     pub column: usize,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Text,
+    pub hint: Option<Box<Text>>,
 }
 
 impl Diagnostic {
     /// An error at `file:line:column`.
-    pub fn error(
-        file: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(file: impl Into<String>, line: usize, column: usize, message: Text) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
             line,
             column,
-            message: message.into(),
+            message,
             hint: None,
         }
     }
 
     /// A warning at `file:line:column`.
-    pub fn warning(
-        file: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(file: impl Into<String>, line: usize, column: usize, message: Text) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, line, column, message)
@@ -57,8 +51,8 @@ impl Diagnostic {
     }
 
     /// The same problem with a hint on how to fix it.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn hint(mut self, hint: Text) -> Self {
+        self.hint = Some(Box::new(hint));
         self
     }
 
@@ -70,9 +64,8 @@ impl Diagnostic {
 
 impl From<SourceError> for Diagnostic {
     fn from(e: SourceError) -> Self {
-        let message = reword(&e.message);
-        let hint = hint_for(&message);
-        let d = Diagnostic::error(e.file, e.line, e.column, message);
+        let hint = hint_for(&e.message.en);
+        let d = Diagnostic::error(e.file, e.line, e.column, e.message);
         match hint {
             Some(h) => d.hint(h),
             None => d,
@@ -80,64 +73,81 @@ impl From<SourceError> for Diagnostic {
     }
 }
 
-/// Says the YAML reader's messages about a nested key (`approval.date: invalid type: …`) in
-/// words: which key, what it holds, what it should hold.
-fn reword(message: &str) -> String {
-    let Some((key, rest)) = message.split_once(": ") else {
-        return message.to_string();
-    };
-    if key.contains(' ') {
-        return message.to_string();
-    }
-    if let Some(rest) = rest.strip_prefix("invalid type: ") {
-        return format!("wrong kind of value for `{key}`: {rest}");
-    }
-    if let Some(rest) = rest.strip_prefix("unknown variant ") {
-        return format!("`{key}` cannot be {rest}");
-    }
-    if let Some(rest) = rest.strip_prefix("unknown field ") {
-        return format!("unknown key {rest} in `{key}` (check its spelling)");
-    }
-    if let Some(rest) = rest.strip_prefix("missing field ") {
-        return format!("missing key {rest} in `{key}`: it is required here");
-    }
-    message.to_string()
-}
-
-/// A hint for the messages the YAML reader gives.
-fn hint_for(message: &str) -> Option<String> {
+/// A hint for the messages the YAML reader gives (as worded by `forms::source`).
+fn hint_for(message: &str) -> Option<Text> {
     if message.starts_with("unknown key") {
-        Some("the keys this file may have are listed after `expected` above and in docs/content-format.md".into())
+        Some(Text::new(
+            "المفاتيح المسموح بها في هذا الملف مذكورة بعد `expected` أعلاه وفي docs/content-format.md",
+            "the keys this file may have are listed after `expected` above and in docs/content-format.md",
+        ))
     } else if message.starts_with("missing key") {
-        Some("add the key to the front matter; docs/content-format.md shows an example".into())
-    } else if message.contains("cannot be `") {
-        Some("use one of the values listed after `expected`".into())
+        Some(Text::new(
+            "أضف المفتاح إلى البيانات الوصفية أعلى الملف؛ في docs/content-format.md مثال عليه",
+            "add the key to the front matter; docs/content-format.md shows an example",
+        ))
+    } else if message.contains("cannot be `") || message.starts_with("unknown variant") {
+        Some(Text::new(
+            "استعمل إحدى القيم المذكورة بعد `expected`",
+            "use one of the values listed after `expected`",
+        ))
     } else if message.starts_with("wrong kind of value") {
-        Some("put text in quotes, lists as `[a, b]` or lines starting with `- `, dates as YYYY-MM-DD".into())
+        Some(Text::new(
+            "ضع النص بين علامتي تنصيص، والقوائم بالشكل `[a, b]` أو بأسطر تبدأ بـ `- `، والتواريخ بالشكل YYYY-MM-DD",
+            "put text in quotes, lists as `[a, b]` or lines starting with `- `, dates as YYYY-MM-DD",
+        ))
     } else if message.contains("did not find expected")
         || message.contains("mapping values are not allowed")
     {
-        Some("check the indentation and that every `key: value` is on its own line; text containing `: ` needs quotes".into())
+        Some(Text::new(
+            "تحقق من المسافات في بداية الأسطر، ومن أن كل `key: value` في سطر وحده؛ النص الذي فيه `: ` يوضع بين علامتي تنصيص",
+            "check the indentation and that every `key: value` is on its own line; text containing `: ` needs quotes",
+        ))
     } else {
         None
     }
 }
 
-impl fmt::Display for Diagnostic {
+impl Diagnostic {
+    /// The problem as printed, in `lang`: `file:line:column: error: message`, then the hint.
+    pub fn display(&self, lang: Lang) -> Shown<'_> {
+        Shown { d: self, lang }
+    }
+}
+
+/// A [`Diagnostic`] printed in one language.
+pub struct Shown<'a> {
+    d: &'a Diagnostic,
+    lang: Lang,
+}
+
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let d = self.d;
+        let (kind, hint) = match (self.lang, d.severity) {
+            (Lang::Ar, Severity::Error) => ("خطأ", "تلميح"),
+            (Lang::Ar, Severity::Warning) => ("تنبيه", "تلميح"),
+            (Lang::En, Severity::Error) => ("error", "hint"),
+            (Lang::En, Severity::Warning) => ("warning", "hint"),
         };
         write!(
             f,
             "{}:{}:{}: {kind}: {}",
-            self.file, self.line, self.column, self.message
+            d.file,
+            d.line,
+            d.column,
+            d.message.get(self.lang)
         )?;
-        if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
+        if let Some(h) = &d.hint {
+            write!(f, "\n  {hint}: {}", h.get(self.lang))?;
         }
         Ok(())
+    }
+}
+
+/// In Arabic, the staff's language.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.display(Lang::Ar).fmt(f)
     }
 }
 
@@ -183,18 +193,19 @@ impl Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}")?;
-        }
-        Ok(())
+impl Diagnostics {
+    /// Every problem, one after another, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|d| format!("{}\n", d.display(lang)))
+            .collect()
     }
 }
 
-/// A message written in Arabic (what staff read) with its English equivalent beside it, until
-/// every message is bilingual: the Arabic is shown.
-pub fn bilingual(ar: impl Into<String>, en: impl Into<String>) -> String {
-    let _ = en.into();
-    ar.into()
+/// In Arabic, the staff's language.
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::Ar))
+    }
 }

@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
+use forms::Text;
 
 /// A Markdown file split into front matter and body.
 #[derive(Debug, Clone)]
@@ -24,8 +25,19 @@ impl Document {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let text = text.replace("\r\n", "\n");
         let missing = || {
-            Diagnostic::error(file, 1, 1, "the file must start with front matter: a line `---`, the keys, then another line `---`")
-                .hint("see docs/content-format.md for the keys this kind of file takes")
+            Diagnostic::error(
+                file,
+                1,
+                1,
+                Text::new(
+                    "يبدأ الملف بالبيانات الوصفية: سطر `---`، ثم المفاتيح، ثم سطر `---` آخر",
+                    "the file must start with front matter: a line `---`, the keys, then another line `---`",
+                ),
+            )
+            .hint(Text::new(
+                "في docs/content-format.md المفاتيح التي يأخذها هذا النوع من الملفات",
+                "see docs/content-format.md for the keys this kind of file takes",
+            ))
         };
         let rest = text.strip_prefix("---\n").ok_or_else(missing)?;
         let mut offset = 0;
@@ -47,7 +59,10 @@ impl Document {
             file,
             1,
             1,
-            "the front matter is not closed: add a line `---` after the last key",
+            Text::new(
+                "البيانات الوصفية غير مغلقة: أضف سطر `---` بعد آخر مفتاح",
+                "the front matter is not closed: add a line `---` after the last key",
+            ),
         ))
     }
 
@@ -106,6 +121,6 @@ mod tests {
         let e = Document::parse("a.md", "title: x\n").unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));
         let e = Document::parse("a.md", "---\ntitle: x\n").unwrap_err();
-        assert!(e.message.contains("not closed"), "{e}");
+        assert!(e.message.en.contains("not closed"), "{e}");
     }
 }

@@ -135,8 +135,19 @@ pub fn build(config: &Config, out: &Path, mode: Mode) -> (Result<Built, ()>, Dia
     };
     if let Err(e) = output::write_atomically(out, &outputs) {
         diagnostics.push(
-            Diagnostic::error(out.to_string_lossy(), 1, 1, format!("cannot write the site: {e}"))
-                .hint("check that the folder is writable and the disk is not full; the previous site was kept"),
+            Diagnostic::error(
+                out.to_string_lossy(),
+                1,
+                1,
+                forms::Text::new(
+                    format!("تعذّرت كتابة الموقع: {e}"),
+                    format!("cannot write the site: {e}"),
+                ),
+            )
+            .hint(forms::Text::new(
+                "تأكد أن المجلد قابل للكتابة وأن القرص غير ممتلئ؛ بقي الموقع السابق كما هو",
+                "check that the folder is writable and the disk is not full; the previous site was kept",
+            )),
         );
         return (Err(()), diagnostics);
     }

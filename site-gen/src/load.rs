@@ -6,7 +6,7 @@ use std::path::Path;
 use forms::{FormDef, SiteConfig};
 
 use crate::anchors::Anchors;
-use crate::diagnostic::{Diagnostic, Diagnostics, bilingual};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::model::history::{ARCHIVE_DIR, ArchivedFiles, VersionText};
 use crate::model::report::{PeriodReport, REPORTS_DIR, Reports};
@@ -14,6 +14,7 @@ use crate::model::{
     self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, PolicyHistory,
     PrivacyNotice, Site,
 };
+use forms::Text;
 
 /// Values given on the command line that replace those of `site.yaml`.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +43,10 @@ impl Folder<'_> {
                     file,
                     1,
                     1,
-                    format!("cannot read the file: {e}"),
+                    Text::new(
+                        format!("تعذّرت قراءة الملف: {e}"),
+                        format!("cannot read the file: {e}"),
+                    ),
                 ));
                 None
             }
@@ -77,10 +81,14 @@ impl Folder<'_> {
                         file,
                         1,
                         1,
-                        format!("this file is ignored: only .{ext} files are read in {dir}/"),
+                        Text::new(
+                            format!("هذا الملف مُهمَل: لا يُقرأ في {dir}/ إلا ملفات .{ext}"),
+                            format!("this file is ignored: only .{ext} files are read in {dir}/"),
+                        ),
                     )
-                    .hint(format!(
-                        "rename it to end in .{ext}, or move it out of the content folder"
+                    .hint(Text::new(
+                        format!("غيّر اسمه لينتهي بـ .{ext}، أو انقله خارج مجلد المحتوى"),
+                        format!("rename it to end in .{ext}, or move it out of the content folder"),
                     )),
                 );
             }
@@ -135,8 +143,19 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     if !folder.root.is_dir() {
         let file = folder.root.to_string_lossy().into_owned();
         folder.problems.push(
-            Diagnostic::error(file, 1, 1, "the content folder does not exist")
-                .hint("run from the repository's root, or give the folder with --site"),
+            Diagnostic::error(
+                file,
+                1,
+                1,
+                Text::new(
+                    "مجلد المحتوى غير موجود",
+                    "the content folder does not exist",
+                ),
+            )
+            .hint(Text::new(
+                "شغّل الأمر من جذر المستودع، أو حدّد المجلد بـ --site",
+                "run from the repository's root, or give the folder with --site",
+            )),
         );
         return None;
     }
@@ -171,8 +190,19 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     let Some(index) = index else {
         let file = folder.display("policy/_index.md");
         folder.problems.push(
-            Diagnostic::error(file, 1, 1, "the policy's _index.md is missing")
-                .hint("create policy/_index.md with the title, version, approval and review (docs/content-format.md)"),
+            Diagnostic::error(
+                file,
+                1,
+                1,
+                Text::new(
+                    "ملف السياسة _index.md غير موجود",
+                    "the policy's _index.md is missing",
+                ),
+            )
+            .hint(Text::new(
+                "أنشئ policy/_index.md فيه العنوان والإصدار والاعتماد والمراجعة (docs/content-format.md)",
+                "create policy/_index.md with the title, version, approval and review (docs/content-format.md)",
+            )),
         );
         return None;
     };
@@ -193,8 +223,19 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     if index.is_none() && files.is_empty() {
         let file = folder.display("channels");
         folder.problems.push(
-            Diagnostic::error(file, 1, 1, "the channels/ folder is missing or empty")
-                .hint("add one file per contact channel, e.g. channels/01-phone.md (docs/content-format.md)"),
+            Diagnostic::error(
+                file,
+                1,
+                1,
+                Text::new(
+                    "مجلد channels/ غير موجود أو فارغ",
+                    "the channels/ folder is missing or empty",
+                ),
+            )
+            .hint(Text::new(
+                "أضف ملفًا لكل قناة تواصل، مثل channels/01-phone.md (docs/content-format.md)",
+                "add one file per contact channel, e.g. channels/01-phone.md (docs/content-format.md)",
+            )),
         );
     }
     let index = index.and_then(|f| folder.document(&f));
@@ -368,12 +409,12 @@ fn load_history(
                     file,
                     1,
                     1,
-                    bilingual(
+                    Text::new(
                         "الإصدار المحفوظ بلا ملف _index.md",
                         "the filed version has no _index.md",
                     ),
                 )
-                .hint(bilingual(
+                .hint(Text::new(
                     "احذف المجلد واحفظ الإصدار من جديد بالأمر site-gen archive قبل تعديل النص",
                     "remove the folder and file the version again with `site-gen archive` before editing",
                 )),

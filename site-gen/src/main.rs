@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use forms::Lang;
+use forms::plural::{ArabicNoun, Case, count_noun};
 use site_gen::render::Mode;
 use site_gen::serve::{ServeOptions, serve};
 use site_gen::{Config, Overrides, build, check};
@@ -14,6 +16,68 @@ use site_gen::{Config, Overrides, build, check};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of the problems listed: Arabic for the association's staff, English for
+    /// developers. The environment variable SITE_GEN_LANG=en does the same.
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ar,
+    En,
+}
+
+/// The language asked for: `--lang`, else `SITE_GEN_LANG`, else Arabic.
+fn lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Ar) => Lang::Ar,
+        Some(LangArg::En) => Lang::En,
+        None => std::env::var("SITE_GEN_LANG")
+            .ok()
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or_default(),
+    }
+}
+
+const ERRORS: ArabicNoun = ArabicNoun {
+    one: "خطأ واحد",
+    two: "خطآن",
+    two_oblique: "خطأين",
+    plural: "أخطاء",
+    accusative: "خطأً",
+    genitive: "خطأ",
+};
+
+const WARNINGS: ArabicNoun = ArabicNoun {
+    one: "تنبيه واحد",
+    two: "تنبيهان",
+    two_oblique: "تنبيهين",
+    plural: "تنبيهات",
+    accusative: "تنبيهًا",
+    genitive: "تنبيه",
+};
+
+/// "3 error(s), 1 warning(s)" in `lang`.
+fn counts(lang: Lang, errors: usize, warnings: usize) -> String {
+    match lang {
+        Lang::Ar => format!(
+            "{}، {}",
+            count_noun(
+                errors as u64,
+                &ERRORS,
+                Case::Nominative,
+                forms::Digits::Western
+            ),
+            count_noun(
+                warnings as u64,
+                &WARNINGS,
+                Case::Nominative,
+                forms::Digits::Western
+            )
+        ),
+        Lang::En => format!("{errors} error(s), {warnings} warning(s)"),
+    }
 }
 
 #[derive(clap::Args)]
@@ -76,7 +140,9 @@ fn config(args: SiteArgs, overrides: Overrides) -> Config {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let lang = lang(cli.lang);
+    match cli.command {
         Command::Build {
             site,
             out,
@@ -91,24 +157,52 @@ fn main() -> ExitCode {
                 },
             );
             let (result, diagnostics) = build(&config, &out, Mode::default());
-            eprint!("{diagnostics}");
+            eprint!("{}", diagnostics.text(lang));
             let (errors, warnings) = diagnostics.counts();
             match result {
                 Ok(b) => {
-                    println!(
-                        "built {} pages ({} files) into {} in {} ms; {warnings} warning(s)",
-                        b.pages,
-                        b.files,
-                        out.display(),
-                        b.elapsed.as_millis()
-                    );
+                    match lang {
+                        Lang::Ar => println!(
+                            "بُني الموقع في {}: {} ({} ملف) في {} ملّي ثانية؛ {}",
+                            out.display(),
+                            count_noun(
+                                b.pages as u64,
+                                &forms::plural::PAGES,
+                                Case::Nominative,
+                                forms::Digits::Western
+                            ),
+                            b.files,
+                            b.elapsed.as_millis(),
+                            count_noun(
+                                warnings as u64,
+                                &WARNINGS,
+                                Case::Nominative,
+                                forms::Digits::Western
+                            )
+                        ),
+                        Lang::En => println!(
+                            "built {} pages ({} files) into {} in {} ms; {warnings} warning(s)",
+                            b.pages,
+                            b.files,
+                            out.display(),
+                            b.elapsed.as_millis()
+                        ),
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(()) => {
-                    eprintln!(
-                        "not built: {errors} error(s), {warnings} warning(s); {} was left as it was",
-                        out.display()
-                    );
+                    match lang {
+                        Lang::Ar => eprintln!(
+                            "لم يُبنَ الموقع: {}؛ وبقي {} على حاله",
+                            counts(lang, errors, warnings),
+                            out.display()
+                        ),
+                        Lang::En => eprintln!(
+                            "not built: {}; {} was left as it was",
+                            counts(lang, errors, warnings),
+                            out.display()
+                        ),
+                    }
                     ExitCode::FAILURE
                 }
             }
@@ -116,9 +210,9 @@ fn main() -> ExitCode {
         Command::Check { site } => {
             let checked = check(&config(site, Overrides::default()), Mode::default());
             let d = checked.diagnostics;
-            eprint!("{d}");
+            eprint!("{}", d.text(lang));
             let (errors, warnings) = d.counts();
-            println!("{errors} error(s), {warnings} warning(s)");
+            println!("{}", counts(lang, errors, warnings));
             if d.has_errors() {
                 ExitCode::FAILURE
             } else {
@@ -138,7 +232,7 @@ fn main() -> ExitCode {
         Command::Serve { site, port, api } => {
             match serve(
                 config(site, Overrides::default()),
-                ServeOptions { port, api },
+                ServeOptions { port, api, lang },
             ) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

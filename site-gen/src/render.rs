@@ -14,6 +14,7 @@ use tera::Context;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Site, form_path};
+use forms::Text;
 
 /// The path of the accessibility statement.
 pub const ACCESSIBILITY_PATH: &str = "/accessibility/";
@@ -48,7 +49,10 @@ impl Templates {
                                 e.path().to_string_lossy(),
                                 1,
                                 1,
-                                format!("cannot read: {err}"),
+                                Text::new(
+                                    format!("تعذّرت القراءة: {err}"),
+                                    format!("cannot read: {err}"),
+                                ),
                             )),
                         }
                     }
@@ -60,9 +64,15 @@ impl Templates {
                         dir.to_string_lossy(),
                         1,
                         1,
-                        format!("cannot read the templates folder: {err}"),
+                        Text::new(
+                            format!("تعذّرت قراءة مجلد القوالب: {err}"),
+                            format!("cannot read the templates folder: {err}"),
+                        ),
                     )
-                    .hint("run from the repository's root, or give the folder with --templates"),
+                    .hint(Text::new(
+                        "شغّل الأمر من جذر المستودع، أو حدّد المجلد بـ --templates",
+                        "run from the repository's root, or give the folder with --templates",
+                    )),
                 );
                 return Err(problems);
             }
@@ -74,7 +84,7 @@ impl Templates {
                     dir.join(name).to_string_lossy(),
                     1,
                     1,
-                    "this template is missing",
+                    Text::new("هذا القالب غير موجود", "this template is missing"),
                 ));
             }
         }
@@ -85,7 +95,10 @@ impl Templates {
                     dir.join(name).to_string_lossy(),
                     1,
                     1,
-                    format!("cannot read: {err}"),
+                    Text::new(
+                        format!("تعذّرت القراءة: {err}"),
+                        format!("cannot read: {err}"),
+                    ),
                 ));
                 Vec::new()
             }
@@ -609,9 +622,15 @@ pub fn renderer(site: &Site, templates: &Templates) -> Result<Renderer, Diagnost
                 templates.dir.to_string_lossy(),
                 1,
                 1,
-                format!("the templates cannot be loaded: {e}"),
+                Text::new(
+                    format!("تعذّر تحميل القوالب: {e}"),
+                    format!("the templates cannot be loaded: {e}"),
+                ),
             )
-            .hint("the message names the template and the line of the mistake"),
+            .hint(Text::new(
+                "الرسالة تذكر القالب وسطر الخطأ",
+                "the message names the template and the line of the mistake",
+            )),
         );
         d
     })
@@ -623,8 +642,19 @@ fn template_error(
     page: &str,
     e: forms::render::RenderError,
 ) -> Diagnostic {
-    Diagnostic::error(templates.dir.join(name).to_string_lossy(), 1, 1, format!("rendering {page} failed: {e}"))
-        .hint("a template refers to something the page does not have; see the comment at the top of the template")
+    Diagnostic::error(
+        templates.dir.join(name).to_string_lossy(),
+        1,
+        1,
+        Text::new(
+            format!("تعذّر إنشاء {page}: {e}"),
+            format!("rendering {page} failed: {e}"),
+        ),
+    )
+    .hint(Text::new(
+        "القالب يشير إلى شيء ليس في الصفحة؛ انظر التعليق في أعلى القالب",
+        "a template refers to something the page does not have; see the comment at the top of the template",
+    ))
 }
 
 fn sitemap_context(site: &Site, outputs: &[Output]) -> Context {
@@ -683,7 +713,7 @@ fn check_service_templates(site: &Site, renderer: &Renderer, templates: &Templat
             c.insert(
                 "result",
                 &json!({
-                    "code": "K7M4-Q9TX-3HRP", "form_title": form.title, "status": "received",
+                    "code": "K7M4-Q9TX-3HRP", "form_title": form.title, "kind": form.kind, "status": "received",
                     "status_label": "وصل", "received_at": "2025-10-20T09:30:00Z",
                     "updated_at": "2025-10-21T10:00:00+03:00", "expected_by": "2025-11-03",
                     "response": {"days": 14, "kind": "at_least", "quote": "خلال مدة لا تقل عن أسبوعين"},
@@ -704,7 +734,12 @@ fn check_service_templates(site: &Site, renderer: &Renderer, templates: &Templat
         let mut ctx = base_context(&site.config, &info, &assets);
         ctx.extend(extra);
         if let Err(e) = renderer.render(name, &ctx) {
-            problems.push(template_error(templates, name, "the service's answer", e));
+            problems.push(template_error(
+                templates,
+                name,
+                "/api/ (the service's answer)",
+                e,
+            ));
         }
     }
     problems

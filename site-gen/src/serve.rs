@@ -49,11 +49,14 @@ pub struct ServeOptions {
     pub port: u16,
     /// The local form service that `/api/…` is passed on to.
     pub api: String,
+    /// The language the problems are printed in.
+    pub lang: forms::Lang,
 }
 
 struct Shared {
     out: PathBuf,
     api: String,
+    lang: forms::Lang,
     client: Client<HttpConnector, Body>,
     events: broadcast::Sender<(String, String)>,
     /// The page answered when the form service is not running (rendered with the site's look).
@@ -73,6 +76,7 @@ pub fn serve(mut config: Config, options: ServeOptions) -> Result<(), String> {
     let shared = Arc::new(Shared {
         out: out.clone(),
         api: options.api.trim_end_matches('/').to_string(),
+        lang: options.lang,
         client: Client::builder(TokioExecutor::new()).build(HttpConnector::new()),
         events,
         unavailable: Mutex::new(fallback_unavailable(&options.api)),
@@ -168,7 +172,7 @@ fn router(shared: Arc<Shared>) -> Router {
 fn rebuild(config: &Config, shared: &Shared) {
     let mode = Mode { live_reload: true };
     let checked = check(config, mode);
-    let text = checked.diagnostics.to_string();
+    let text = checked.diagnostics.text(shared.lang);
     if !text.is_empty() {
         eprint!("{text}");
     }

@@ -67,9 +67,10 @@ fn an_unknown_key_is_an_error_at_its_line_naming_the_expected_keys() {
     );
     let d = only_problem(&f, "policy/01-introduction.md", 4, 1);
     assert!(d.is_error());
-    assert!(d.message.contains("unknown key `colour`"), "{d}");
+    assert!(d.message.en.contains("unknown key `colour`"), "{d}");
+    assert!(d.message.ar.contains("مفتاح غير معروف `colour`"), "{d}");
     assert!(
-        d.message.contains("`title`") && d.message.contains("`role`"),
+        d.message.en.contains("`title`") && d.message.en.contains("`role`"),
         "names what is allowed: {d}"
     );
 }
@@ -79,7 +80,7 @@ fn a_missing_key_is_an_error_naming_it() {
     let f = Fixture::new();
     f.edit("channels/01-phone.md", "kind: phone\n", "");
     let d = only_problem(&f, "channels/01-phone.md", 2, 1);
-    assert!(d.message.contains("missing key `kind`"), "{d}");
+    assert!(d.message.en.contains("missing key `kind`"), "{d}");
     assert!(d.hint.is_some());
 }
 
@@ -94,8 +95,9 @@ fn a_wrong_type_is_an_error_at_the_value() {
     let d = only_problem(&f, "policy/_index.md", 9, 16);
     assert!(
         d.message
+            .en
             .contains("wrong kind of value for `review_months`")
-            && d.message.contains("twelve"),
+            && d.message.en.contains("twelve"),
         "{d}"
     );
 }
@@ -105,8 +107,8 @@ fn a_bad_date_says_how_to_write_one() {
     let f = Fixture::new();
     f.edit("policy/_index.md", "date: 2025-10-20", "date: 20/10/2025");
     let d = only_problem(&f, "policy/_index.md", 7, 3);
-    assert!(d.message.contains("20/10/2025"), "{d}");
-    assert!(d.hint.as_deref().unwrap().contains("YYYY-MM-DD"));
+    assert!(d.message.en.contains("20/10/2025"), "{d}");
+    assert!(d.hint.as_ref().unwrap().en.contains("YYYY-MM-DD"));
 }
 
 #[test]
@@ -114,7 +116,7 @@ fn a_broken_internal_link_is_reported_where_it_is_written() {
     let f = Fixture::new();
     f.edit("pages/about.md", "نحن جمعية.", "نحن [جمعية](/polcy/).");
     let d = only_problem(&f, "pages/about.md", 5, 5);
-    assert!(d.message.contains("/polcy/ is not a page"), "{d}");
+    assert!(d.message.en.contains("/polcy/ is not a page"), "{d}");
 }
 
 #[test]
@@ -122,7 +124,7 @@ fn a_link_without_its_trailing_slash_gets_a_suggestion() {
     let f = Fixture::new();
     f.edit("pages/about.md", "نحن جمعية.", "نحن [جمعية](/policy).");
     let d = only_problem(&f, "pages/about.md", 5, 5);
-    assert!(d.hint.as_deref().unwrap().contains("/policy/"), "{d}");
+    assert!(d.hint.as_ref().unwrap().en.contains("/policy/"), "{d}");
 }
 
 #[test]
@@ -136,7 +138,10 @@ fn a_broken_anchor_is_reported_and_arabic_anchors_resolve() {
         "[أ](/policy/#%D8%AA%D9%81%D8%A7%D8%B5%D9%8A%D9%84-%D8%A3%D8%AE%D8%B1%D9%89) [ب](/policy/#الهدف)",
     );
     let d = only_problem(&f, "pages/about.md", 5, 77);
-    assert!(d.message.contains("/policy/ has no anchor #الهدف"), "{d}");
+    assert!(
+        d.message.en.contains("/policy/ has no anchor #الهدف"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -148,7 +153,7 @@ fn links_in_form_definitions_are_checked_at_their_key() {
         "/eligibility/#العمال",
     );
     let d = only_problem(&f, "forms/request.yaml", 2, 1);
-    assert!(d.message.contains("#العمال"), "{d}");
+    assert!(d.message.en.contains("#العمال"), "{d}");
 }
 
 #[test]
@@ -159,7 +164,7 @@ fn a_duplicate_slug_is_an_error() {
         "---\ntitle: الفريق\nslug: about\n---\nنص\n",
     );
     let d = only_problem(&f, "pages/team.md", 3, 1);
-    assert!(d.message.contains("duplicate slug \"about\""), "{d}");
+    assert!(d.message.en.contains("duplicate slug \"about\""), "{d}");
 
     let f = Fixture::new();
     f.edit(
@@ -173,7 +178,7 @@ fn a_duplicate_slug_is_an_error() {
         "role: channels\nslug: قنوات",
     );
     let d = only_problem(&f, "policy/02-channels.md", 4, 1);
-    assert!(d.message.contains("duplicate slug \"قنوات\""), "{d}");
+    assert!(d.message.en.contains("duplicate slug \"قنوات\""), "{d}");
 }
 
 #[test]
@@ -181,7 +186,7 @@ fn a_page_cannot_take_an_address_the_site_uses() {
     let f = Fixture::new();
     f.write("pages/policy.md", "---\ntitle: سياسة أخرى\n---\nنص\n");
     let d = only_problem(&f, "pages/policy.md", 1, 1);
-    assert!(d.message.contains("a page the site makes itself"), "{d}");
+    assert!(d.message.en.contains("a page the site makes itself"), "{d}");
 }
 
 #[test]
@@ -190,11 +195,11 @@ fn a_channel_naming_a_missing_form_is_an_error() {
     f.edit("channels/01-phone.md", "form: feedback", "form: complaints");
     let d = only_problem(&f, "channels/01-phone.md", 5, 1);
     assert!(
-        d.message.contains("form \"complaints\" does not exist"),
+        d.message.en.contains("form \"complaints\" does not exist"),
         "{d}"
     );
     assert!(
-        d.hint.as_deref().unwrap().contains("request"),
+        d.hint.as_ref().unwrap().en.contains("request"),
         "lists the forms: {d}"
     );
 }
@@ -210,6 +215,7 @@ fn a_channel_naming_a_contact_the_site_lacks_is_an_error() {
     let d = only_problem(&f, "channels/01-phone.md", 4, 1);
     assert!(
         d.message
+            .en
             .contains("contact \"whatsapp\" is not given in site.yaml"),
         "{d}"
     );
@@ -221,7 +227,7 @@ fn a_channel_naming_a_contact_the_site_lacks_is_an_error() {
         "contacts: [fax]",
     );
     let d = only_problem(&f, "channels/01-phone.md", 4, 1);
-    assert!(d.message.contains("unknown contact key \"fax\""), "{d}");
+    assert!(d.message.en.contains("unknown contact key \"fax\""), "{d}");
 }
 
 #[test]
@@ -233,9 +239,9 @@ fn a_category_option_missing_from_its_form_is_an_error() {
         "option: pupils",
     );
     let d = only_problem(&f, "eligibility/01-students.md", 8, 1);
-    assert!(d.message.contains("option \"pupils\""), "{d}");
+    assert!(d.message.en.contains("option \"pupils\""), "{d}");
     assert!(
-        d.hint.as_deref().unwrap().contains("students, other"),
+        d.hint.as_ref().unwrap().en.contains("students, other"),
         "{d}"
     );
 }
@@ -249,7 +255,7 @@ fn a_menu_path_that_is_not_a_page_is_an_error() {
         "  - { title: الأخبار, path: /news/ }",
     );
     let d = only_problem(&f, "site.yaml", 18, 23);
-    assert!(d.message.contains("/news/"), "{d}");
+    assert!(d.message.en.contains("/news/"), "{d}");
 }
 
 #[test]
@@ -265,6 +271,7 @@ fn a_home_action_that_is_not_a_page_is_an_error_at_its_own_line() {
     assert_eq!((news.line, news.column), (before + 4, 25), "{news}");
     assert!(
         news.message
+            .en
             .contains("home action \"الأخبار\" points to /news/"),
         "{news}"
     );
@@ -273,8 +280,9 @@ fn a_home_action_that_is_not_a_page_is_an_error_at_its_own_line() {
     assert!(
         about
             .hint
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .en
             .contains("did you mean /about/?"),
         "{about}"
     );
@@ -292,9 +300,9 @@ fn hijri_and_gregorian_dates_that_disagree_are_a_warning_naming_both() {
     let d = only_problem(&f, "policy/_index.md", 8, 3);
     assert_eq!(d.severity, Severity::Warning);
     assert!(
-        d.message.contains("1447-04-29")
-            && d.message.contains("2025-10-21")
-            && d.message.contains("2025-10-20"),
+        d.message.en.contains("1447-04-29")
+            && d.message.en.contains("2025-10-21")
+            && d.message.en.contains("2025-10-20"),
         "{d}"
     );
     // A warning does not stop the build.
@@ -314,7 +322,7 @@ fn a_next_review_that_has_passed_is_a_warning() {
         .0;
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].severity, Severity::Warning);
-    assert!(found[0].message.contains("2026-10-20"), "{}", found[0]);
+    assert!(found[0].message.en.contains("2026-10-20"), "{}", found[0]);
     assert!(
         site_gen::check(&config(&f.site(), "2026-10-20"), Mode::default())
             .diagnostics
@@ -338,10 +346,10 @@ fn every_problem_is_reported_in_one_run() {
     assert!(found.iter().all(Diagnostic::is_error));
     let role = found
         .iter()
-        .find(|d| d.message.contains("approvl"))
+        .find(|d| d.message.en.contains("approvl"))
         .unwrap();
     assert!(
-        role.message.contains("`role` cannot be") && role.message.contains("`approval`"),
+        role.message.en.contains("`role` cannot be") && role.message.en.contains("`approval`"),
         "{role}"
     );
 }
@@ -386,7 +394,7 @@ fn a_file_without_front_matter_says_what_a_file_starts_with() {
     let f = Fixture::new();
     f.write("channels/03-letters.md", "title: الخطابات\n");
     let d = only_problem(&f, "channels/03-letters.md", 1, 1);
-    assert!(d.message.contains("must start with front matter"), "{d}");
+    assert!(d.message.en.contains("must start with front matter"), "{d}");
 }
 
 #[test]
@@ -394,7 +402,30 @@ fn a_bad_form_definition_is_reported_at_its_line() {
     let f = Fixture::new();
     f.edit("forms/feedback.yaml", "type: rating", "type: stars");
     let d = only_problem(&f, "forms/feedback.yaml", 5, 11);
-    assert!(d.message.contains("stars"), "{d}");
+    assert!(d.message.en.contains("stars"), "{d}");
+}
+
+#[test]
+fn a_menu_entry_naming_a_form_differently_from_its_page_is_a_warning_in_arabic() {
+    let f = Fixture::new();
+    f.edit(
+        "site.yaml",
+        "{ title: طلب خدمة, path: /forms/request/ }",
+        "{ title: طلب, path: /forms/request/ }",
+    );
+    let d = only_problem(&f, "site.yaml", 17, 7);
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message.ar.contains("«طلب»") && d.message.ar.contains("«طلب خدمة»"),
+        "{d}"
+    );
+    assert!(d.to_string().contains(": تنبيه: "), "{d}");
+    assert!(
+        d.display(forms::Lang::En)
+            .to_string()
+            .contains(": warning: menu entry \"طلب\""),
+        "{d}"
+    );
 }
 
 #[test]
@@ -415,13 +446,18 @@ fn placeholder_contacts_are_errors_once_the_site_says_they_are_real() {
         "{found:#?}"
     );
     assert!(
-        found[0].message.contains("+966 11 111 1111"),
+        found[0].message.en.contains("+966 11 111 1111"),
         "{}",
         found[0]
     );
-    assert!(found[0].message.contains("placeholder"), "{}", found[0]);
+    assert!(found[0].message.en.contains("placeholder"), "{}", found[0]);
     assert!(
-        found[0].hint.as_deref().unwrap().contains("example_values"),
+        found[0]
+            .hint
+            .as_ref()
+            .unwrap()
+            .en
+            .contains("example_values"),
         "{}",
         found[0]
     );
@@ -438,7 +474,7 @@ fn placeholder_contacts_are_errors_once_the_site_says_they_are_real() {
         "contacts: [email]\nurl: \"https://x.com/example\"",
     );
     let d = only_problem(&f, "channels/02-email.md", 5, 7);
-    assert!(d.message.contains("x.com/example"), "{d}");
+    assert!(d.message.en.contains("x.com/example"), "{d}");
 }
 
 #[test]
@@ -451,7 +487,9 @@ fn a_category_says_whose_items_they_are_and_leads_to_a_form_or_an_address() {
     );
     let d = only_problem(&f, "eligibility/01-students.md", 2, 1);
     assert!(
-        d.message.contains("neither `criteria` nor `commitments`"),
+        d.message
+            .en
+            .contains("neither `criteria` nor `commitments`"),
         "{d}"
     );
 
@@ -462,12 +500,12 @@ fn a_category_says_whose_items_they_are_and_leads_to_a_form_or_an_address() {
         "form: request\nurl: https://students.gov.sa/\n",
     );
     let d = only_problem(&f, "eligibility/01-students.md", 8, 1);
-    assert!(d.message.contains("not both"), "{d}");
+    assert!(d.message.en.contains("not both"), "{d}");
 
     let f = Fixture::new();
     f.edit("eligibility/01-students.md", "form: request\n", "");
     let d = only_problem(&f, "eligibility/01-students.md", 7, 1);
-    assert!(d.message.contains("names no `form`"), "{d}");
+    assert!(d.message.en.contains("names no `form`"), "{d}");
 }
 
 #[test]
@@ -479,7 +517,7 @@ fn old_response_days_is_an_unknown_key_and_a_response_must_say_its_kind() {
         "trackable: true\nresponse_days: 14\n",
     );
     let d = only_problem(&f, "forms/request.yaml", 6, 1);
-    assert!(d.message.contains("unknown key `response_days`"), "{d}");
+    assert!(d.message.en.contains("unknown key `response_days`"), "{d}");
 
     let f = Fixture::new();
     f.edit(
@@ -488,5 +526,5 @@ fn old_response_days_is_an_unknown_key_and_a_response_must_say_its_kind() {
         "trackable: true\nresponse:\n  days: 14\n",
     );
     let d = only_problem(&f, "forms/request.yaml", 7, 3);
-    assert!(d.message.contains("missing key `kind`"), "{d}");
+    assert!(d.message.en.contains("missing key `kind`"), "{d}");
 }

@@ -182,7 +182,7 @@ fn check_refuses_a_changed_text_under_the_same_version_at_the_version_key() {
         (f.file("policy/_index.md").as_str(), 3, 1),
         "{d}"
     );
-    assert!(d.message.contains("2.1"), "{d}");
+    assert!(d.message.ar.contains("2.1"), "{d}");
     // And archive refuses to file it over the version filed before.
     match archive(&f.site()) {
         Err(Refused::Problems(p)) => assert!(p.has_errors()),

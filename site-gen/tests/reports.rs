@@ -168,7 +168,7 @@ fn a_breakdown_of_fewer_than_five_is_refused_where_it_is_written() {
         &REPORT.replace("web: 30\n    in_person: 12", "web: 39\n    in_person: 3"),
     );
     let d = only_error(&f, "data/reports/2026-Q1.yaml", 7, 5);
-    assert!(d.message.contains("أقل من 5"), "{d}");
+    assert!(d.message.ar.contains("أقل من 5"), "{d}");
     let f = with_report(
         "2026-Q1",
         &REPORT.replace(
@@ -184,7 +184,7 @@ fn a_remainder_that_subtraction_reveals_is_refused() {
     // 42 responses, 30 + 10 by channel: the 2 left out can be found by subtraction.
     let f = with_report("2026-Q1", &REPORT.replace("in_person: 12", "in_person: 10"));
     let d = only_error(&f, "data/reports/2026-Q1.yaml", 5, 3);
-    assert!(d.message.contains("بالطرح"), "{d}");
+    assert!(d.message.ar.contains("بالطرح"), "{d}");
 }
 
 #[test]

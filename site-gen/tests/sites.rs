@@ -83,7 +83,7 @@ fn the_qana_site_builds_with_only_the_date_warning_and_no_eligibility_guide() {
         d[0]
     );
     assert!(
-        d[0].message.contains("2021-04-05") && d[0].message.contains("2021-04-06"),
+        d[0].message.en.contains("2021-04-05") && d[0].message.en.contains("2021-04-06"),
         "{}",
         d[0]
     );
@@ -796,7 +796,7 @@ fn the_answers_of_the_form_service_render_in_the_site_look() {
     ));
     ctx.insert("not_found", &true);
     let html = renderer.render("track.html", &ctx).unwrap();
-    assert!(html.contains("لم نجد طلبًا بهذه البيانات"));
+    assert!(html.contains("لم نجد طلبًا أو رسالة بهذه البيانات"));
     assert!(html.contains("action=\"/api/track\""));
 
     // Not saved: the page says so and asks to send again.
@@ -864,15 +864,45 @@ fn the_command_line_reports_problems_and_exits_non_zero() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
+    // In Arabic for the association's staff, at the same place.
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(
         err.contains(&format!(
-            "{}:5:1: error: form \"complaints\" does not exist",
+            "{}:5:1: خطأ: النموذج \"complaints\" غير موجود",
             f.file("channels/01-phone.md")
         )),
         "{err}"
     );
-    assert!(err.contains("hint: name a file of forms/"), "{err}");
+    assert!(err.contains("تلميح: اكتب اسم ملف من forms/"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("خطأ واحد، "),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+
+    // In English for developers, with the flag or the environment variable.
+    let english = |cmd: &mut Command| {
+        let run = cmd
+            .arg("--site")
+            .arg(f.site())
+            .arg("--templates")
+            .arg(repo().join("templates"))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(
+            err.contains(&format!(
+                "{}:5:1: error: form \"complaints\" does not exist",
+                f.file("channels/01-phone.md")
+            )),
+            "{err}"
+        );
+        assert!(err.contains("hint: name a file of forms/"), "{err}");
+        assert!(String::from_utf8_lossy(&run.stdout).contains("1 error(s), "));
+    };
+    english(Command::new(bin).args(["check", "--lang", "en"]));
+    english(Command::new(bin).arg("check").env("SITE_GEN_LANG", "en"));
 
     let out = f.dir.path().join("public");
     let templates = repo().join("templates");
@@ -909,7 +939,11 @@ fn the_command_line_reports_problems_and_exits_non_zero() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    assert!(String::from_utf8_lossy(&run.stdout).contains("built 13 pages"));
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("13 صفحة"),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<link rel=\"canonical\" href=\"https://beneficiaries.example.net/\">"));
     let form = std::fs::read_to_string(out.join("forms/request/index.html")).unwrap();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The form service's integration tests (form-fn/tests/service.rs, admin.rs and rights.rs) once
-# more, against a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
+# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs and faults.rs)
+# once more, against a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
 # on a free loopback port, one test at a time. moto is started through lib/moto_serialised.py,
 # which applies its requests one at a time as DynamoDB applies conditional writes atomically:
 # moto's own threaded server does not, and two simultaneous submissions could both pass the
@@ -35,5 +35,9 @@ done
   || { echo "moto_server did not start:"; cat "$log"; exit 1; }
 
 echo "moto_server on 127.0.0.1:$port"
-FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_PER_CLIENT=4 \
-  cargo test --locked -p form-fn --test service --test admin --test rights -- --test-threads=1
+# The fault test (faults.rs) cuts the service off from moto and lets it back rather than restarting
+# moto, which would forget every table; 4 clients send at once (moto answers one at a time). Its
+# counts are printed (--nocapture).
+FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
+  cargo test --locked -p form-fn --test service --test admin --test rights --test faults -- --test-threads=1 \
+  --nocapture

@@ -410,14 +410,14 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     })
 }
 
-fn summary_line(r: &Record) -> String {
+fn summary_line(r: &Record, kind: forms::FormKind) -> String {
     format!(
         "{}  {:<10} {:<13} {}  {}",
         display_code(&r.code),
         r.form,
         r.status.as_str(),
         r.received_at,
-        r.status.label()
+        r.status.label(kind)
     )
 }
 
@@ -470,14 +470,15 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 stdout.write_all(&staff.json(&records)).map_err(io)?;
             } else {
                 for r in &records {
-                    writeln!(stdout, "{}", summary_line(r)).map_err(io)?;
+                    writeln!(stdout, "{}", summary_line(r, staff.kind_of(r))).map_err(io)?;
                 }
                 eprintln!("{} submission(s)", records.len());
             }
         }
         Command::Show { code } => {
             let r = staff.show(&code).await?;
-            let text = serde_json::to_string_pretty(&record_json(&r)).expect("records serialise");
+            let text = serde_json::to_string_pretty(&record_json(&r, staff.kind_of(&r)))
+                .expect("records serialise");
             writeln!(stdout, "{text}").map_err(io)?;
         }
         Command::SetStatus {
@@ -486,7 +487,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
             message,
         } => {
             let r = staff.set_status(&code, status, message.as_deref()).await?;
-            writeln!(stdout, "{}", summary_line(&r)).map_err(io)?;
+            writeln!(stdout, "{}", summary_line(&r, staff.kind_of(&r))).map_err(io)?;
         }
         Command::Export { filter, csv } => {
             let records = staff.list(&filter).await?;
@@ -503,7 +504,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 stdout.write_all(&staff.json(&found)).map_err(io)?;
             } else {
                 for r in &found {
-                    writeln!(stdout, "{}", summary_line(r)).map_err(io)?;
+                    writeln!(stdout, "{}", summary_line(r, staff.kind_of(r))).map_err(io)?;
                 }
                 eprintln!("{} submission(s) of this {}", found.len(), kind_name(&who));
             }
@@ -565,7 +566,13 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                     CorrectError::Staff(e) => e,
                     other => StaffError(format!("{}: {other}", display_code(&code))),
                 })?;
-            writeln!(stdout, "{}  version {}", summary_line(&r), r.version).map_err(io)?;
+            writeln!(
+                stdout,
+                "{}  version {}",
+                summary_line(&r, staff.kind_of(&r)),
+                r.version
+            )
+            .map_err(io)?;
         }
         Command::PurgeExpired => {
             let n = staff.purge_expired().await?;

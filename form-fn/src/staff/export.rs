@@ -55,7 +55,7 @@ impl Staff {
             let mut row = vec![
                 display_code(&r.code),
                 form.map_or(r.form.clone(), |f| f.title.clone()),
-                r.status.label().to_string(),
+                r.status.label(self.kind_of(r)).to_string(),
                 r.received_at.clone(),
                 r.updated_at.clone(),
                 r.expected_by.clone().unwrap_or_default(),
@@ -87,18 +87,21 @@ impl Staff {
 
     /// The JSON export: an array of submissions with grouped codes and status labels.
     pub fn json(&self, records: &[Record]) -> Vec<u8> {
-        let list: Vec<serde_json::Value> = records.iter().map(record_json).collect();
+        let list: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| record_json(r, self.kind_of(r)))
+            .collect();
         let mut out = serde_json::to_vec_pretty(&list).expect("records serialise");
         out.push(b'\n');
         out
     }
 }
 
-/// A record as the JSON export and `show` write it.
-pub fn record_json(r: &Record) -> serde_json::Value {
+/// A record as the JSON export and `show` write it; `kind` is its form's.
+pub fn record_json(r: &Record, kind: forms::FormKind) -> serde_json::Value {
     let mut v = serde_json::to_value(r).expect("records serialise");
     v["code"] = serde_json::Value::String(display_code(&r.code));
-    v["status_label"] = serde_json::Value::String(r.status.label().to_string());
+    v["status_label"] = serde_json::Value::String(r.status.label(kind).to_string());
     v
 }
 

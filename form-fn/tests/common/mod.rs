@@ -48,6 +48,7 @@ impl Drop for Service {
 pub async fn serve(endpoint: &str, table: &str) -> (String, tokio::task::JoinHandle<()>) {
     let config = Config {
         table: table.to_string(),
+        submissions_per_client: 1_000_000,
         ..Config::default()
     };
     serve_config(endpoint, config).await
@@ -78,24 +79,27 @@ pub async fn serve_router(router: axum::Router) -> (String, tokio::task::JoinHan
 /// Starts the service over the external endpoint if one is set, else over a new embedded store
 /// (in memory, or in `file`).
 pub async fn start_with(file: Option<&std::path::Path>) -> Service {
-    start_configured(file, Vec::new(), None).await
+    start_configured(file, None, |_| {}).await
 }
 
 /// Starts the service as it runs behind CloudFront: requests must carry `X-Origin-Verify` with
 /// one of `values` (`FORMS_ORIGIN_VERIFY`'s form: `current` or `current,previous`).
 pub async fn start_behind_cloudfront(values: &str) -> Service {
-    start_configured(None, form_fn::config::origin_values(values), None).await
+    let values = form_fn::config::origin_values(values);
+    start_configured(None, None, move |c| c.origin_verify = values).await
 }
 
 /// Starts the service for `content` (the embedded site changed by the test) on a fresh table.
 pub async fn start_with_content(content: Content) -> Service {
-    start_configured(None, Vec::new(), Some(content)).await
+    start_configured(None, Some(content), |_| {}).await
 }
 
-async fn start_configured(
+/// Starts the service with its configuration changed by `tweak`. Every test's requests come from
+/// one address, so the per-client submission limit is lifted unless `tweak` sets one.
+pub async fn start_configured(
     file: Option<&std::path::Path>,
-    origin_verify: Vec<String>,
     content: Option<Content>,
+    tweak: impl FnOnce(&mut Config),
 ) -> Service {
     let (endpoint, store) = match external_endpoint() {
         Some(e) => (e, None),
@@ -111,11 +115,12 @@ async fn start_configured(
     form_fn::table::create_if_missing(&db, &table)
         .await
         .expect("the table is created");
-    let config = Config {
+    let mut config = Config {
         table: table.clone(),
-        origin_verify,
+        submissions_per_client: 1_000_000,
         ..Config::default()
     };
+    tweak(&mut config);
     let (base, server) = match content {
         None => serve_config(&endpoint, config).await,
         Some(content) => {

@@ -11,6 +11,7 @@ use crate::document::Document;
 use crate::markdown;
 use crate::model::FormLink;
 use crate::model::listing::{self, form_ids};
+use forms::Text;
 
 /// What kind of channel it is (decides its icon and wording).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -108,13 +109,35 @@ impl ChannelDirectory {
                 let (l, c) = doc.locate("contacts", None);
                 if !Contact::KEYS.contains(&key.as_str()) {
                     problems.push(
-                        Diagnostic::error(&doc.file, l, c, format!("unknown contact key {key:?}"))
-                            .hint(format!("use one of: {}", Contact::KEYS.join(", "))),
+                        Diagnostic::error(
+                            &doc.file,
+                            l,
+                            c,
+                            Text::new(
+                                format!("مفتاح تواصل غير معروف {key:?}"),
+                                format!("unknown contact key {key:?}"),
+                            ),
+                        )
+                        .hint(Text::new(
+                            format!("استعمل أحد هذه: {}", Contact::KEYS.join("، ")),
+                            format!("use one of: {}", Contact::KEYS.join(", ")),
+                        )),
                     );
                 } else if !site.contact.has(key) {
                     problems.push(
-                        Diagnostic::error(&doc.file, l, c, format!("contact {key:?} is not given in site.yaml"))
-                            .hint(format!("add `{key}:` under `contact:` in site.yaml, or remove it from this list")),
+                        Diagnostic::error(
+                            &doc.file,
+                            l,
+                            c,
+                            Text::new(
+                                format!("وسيلة التواصل {key:?} غير مذكورة في site.yaml"),
+                                format!("contact {key:?} is not given in site.yaml"),
+                            ),
+                        )
+                        .hint(Text::new(
+                            format!("أضف `{key}:` تحت `contact:` في site.yaml، أو احذفها من هذه القائمة"),
+                            format!("add `{key}:` under `contact:` in site.yaml, or remove it from this list"),
+                        )),
                     );
                 } else {
                     contacts.extend(contact_links(site, key));
@@ -125,11 +148,19 @@ impl ChannelDirectory {
                 if found.is_none() && !unread.contains(id) {
                     let (l, c) = doc.locate("form", None);
                     problems.push(
-                        Diagnostic::error(&doc.file, l, c, format!("form {id:?} does not exist"))
-                            .hint(format!(
-                                "name a file of forms/ without .yaml: {}",
-                                form_ids(forms)
-                            )),
+                        Diagnostic::error(
+                            &doc.file,
+                            l,
+                            c,
+                            Text::new(
+                                format!("النموذج {id:?} غير موجود"),
+                                format!("form {id:?} does not exist"),
+                            ),
+                        )
+                        .hint(Text::new(
+                            format!("اكتب اسم ملف من forms/ دون .yaml: {}", form_ids(forms)),
+                            format!("name a file of forms/ without .yaml: {}", form_ids(forms)),
+                        )),
                     );
                 }
                 found.map(FormLink::to)

@@ -12,6 +12,7 @@ use crate::document::Document;
 use crate::markdown;
 use crate::model::listing::{self, form_ids};
 use crate::model::{FormLink, Origin};
+use forms::Text;
 
 /// The name of the form's choice field a category selects, unless the category names another.
 pub const DEFAULT_FIELD: &str = "category";
@@ -135,15 +136,37 @@ impl EligibilityGuide {
             if meta.criteria.is_empty() && meta.commitments.is_empty() {
                 let (l, c) = doc.locate("title", None);
                 problems.push(
-                    Diagnostic::error(&doc.file, l, c, "the category has neither `criteria` nor `commitments`")
-                        .hint("list under `criteria:` what the applicant must meet and under `commitments:` what the association commits itself to, word for word"),
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        Text::new(
+                            "ليس للفئة `criteria` ولا `commitments`",
+                            "the category has neither `criteria` nor `commitments`",
+                        ),
+                    )
+                    .hint(Text::new(
+                        "اكتب تحت `criteria:` ما يجب أن يستوفيه المتقدم، وتحت `commitments:` ما تلتزم به الجمعية، بنص السياسة",
+                        "list under `criteria:` what the applicant must meet and under `commitments:` what the association commits itself to, word for word",
+                    )),
                 );
             }
             if meta.form.is_some() && meta.url.is_some() {
                 let (l, c) = doc.locate("url", None);
                 problems.push(
-                    Diagnostic::error(&doc.file, l, c, "a category leads to a form or to an address, not both")
-                        .hint("keep `form:` to apply on this site, or `url:` where the content says to apply"),
+                    Diagnostic::error(
+                        &doc.file,
+                        l,
+                        c,
+                        Text::new(
+                            "تقود الفئة إلى نموذج أو إلى عنوان، لا إليهما معًا",
+                            "a category leads to a form or to an address, not both",
+                        ),
+                    )
+                    .hint(Text::new(
+                        "أبقِ `form:` للتقديم في هذا الموقع، أو `url:` حيث يقول المحتوى إن التقديم يكون",
+                        "keep `form:` to apply on this site, or `url:` where the content says to apply",
+                    )),
                 );
             }
             if meta.form.is_none() && (meta.option.is_some() || meta.field.is_some()) {
@@ -158,9 +181,15 @@ impl EligibilityGuide {
                         &doc.file,
                         l,
                         c,
-                        format!("`{key}` chooses in a form, but the category names no `form`"),
+                        Text::new(
+                            format!("`{key}` يختار في نموذج، والفئة لا تسمّي `form`"),
+                            format!("`{key}` chooses in a form, but the category names no `form`"),
+                        ),
                     )
-                    .hint("add `form:`, or remove `field:` and `option:`"),
+                    .hint(Text::new(
+                        "أضف `form:`، أو احذف `field:` و`option:`",
+                        "add `form:`, or remove `field:` and `option:`",
+                    )),
                 );
             }
             for (key, list) in [
@@ -190,11 +219,14 @@ impl EligibilityGuide {
                                 &doc.file,
                                 l,
                                 c,
-                                format!("form {id:?} does not exist"),
+                                Text::new(
+                                    format!("النموذج {id:?} غير موجود"),
+                                    format!("form {id:?} does not exist"),
+                                ),
                             )
-                            .hint(format!(
-                                "name a file of forms/ without .yaml: {}",
-                                form_ids(forms)
+                            .hint(Text::new(
+                                format!("اكتب اسم ملف من forms/ دون .yaml: {}", form_ids(forms)),
+                                format!("name a file of forms/ without .yaml: {}", form_ids(forms)),
                             )),
                         );
                         continue;
@@ -224,9 +256,15 @@ impl EligibilityGuide {
                                     &doc.file,
                                     l,
                                     c,
-                                    format!("form {:?} has no choice field {field_name:?} to choose {value:?} in", form.id),
+                                    Text::new(
+                                        format!("ليس في النموذج {:?} حقل اختيار {field_name:?} يُختار فيه {value:?}", form.id),
+                                        format!("form {:?} has no choice field {field_name:?} to choose {value:?} in", form.id),
+                                    ),
                                 )
-                                .hint("name the form's choice field with `field:`, or remove `option:`"),
+                                .hint(Text::new(
+                                    "اذكر حقل الاختيار في النموذج بـ `field:`، أو احذف `option:`",
+                                    "name the form's choice field with `field:`, or remove `option:`",
+                                )),
                             );
                             None
                         }
@@ -239,9 +277,15 @@ impl EligibilityGuide {
                                     &doc.file,
                                     l,
                                     c,
-                                    format!("option {value:?} is not one of the field {field_name:?} of form {:?}", form.id),
+                                    Text::new(
+                                        format!("الخيار {value:?} ليس من خيارات الحقل {field_name:?} في النموذج {:?}", form.id),
+                                        format!("option {value:?} is not one of the field {field_name:?} of form {:?}", form.id),
+                                    ),
                                 )
-                                .hint(format!("use one of: {}, or add it to forms/{}.yaml", values.join(", "), form.id)),
+                                .hint(Text::new(
+                                    format!("استعمل أحد هذه: {}، أو أضفه إلى forms/{}.yaml", values.join("، "), form.id),
+                                    format!("use one of: {}, or add it to forms/{}.yaml", values.join(", "), form.id),
+                                )),
                             );
                             None
                         }

@@ -11,10 +11,11 @@ use forms::{Calendar, Digits};
 use serde::Serialize;
 
 use crate::anchors::Anchors;
-use crate::diagnostic::{Diagnostic, bilingual};
+use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::model::changes::{self, Changes};
 use crate::model::{ChannelDirectory, EligibilityGuide, Policy, Role};
+use forms::Text;
 
 /// The archive's folder inside the content folder.
 pub const ARCHIVE_DIR: &str = "policy/archive";
@@ -275,12 +276,12 @@ impl PolicyHistory {
                         &policy.index.file,
                         l,
                         c,
-                        bilingual(
+                        Text::new(
                             format!("هذا الإصدار محفوظ في المجلد {:?} لكن ملفه يذكر {key:?}", a.key),
                             format!("this version is filed in the folder {:?} but its file says {key:?}", a.key),
                         ),
                     )
-                    .hint(bilingual(
+                    .hint(Text::new(
                         "لا تعدّل إصدارًا محفوظًا؛ احفظ الإصدار الحالي بالأمر site-gen archive",
                         "do not edit a filed version; file the current one with `site-gen archive`",
                     )),
@@ -341,7 +342,7 @@ impl PolicyHistory {
                     )
                 };
                 problems.push(
-                    Diagnostic::error(&current.index.file, l, c, bilingual(ar, en)).hint(bilingual(
+                    Diagnostic::error(&current.index.file, l, c, Text::new(ar, en)).hint(Text::new(
                         "اكتب رقم الإصدار الجديد وبيانات اعتماده (version وapproval)، أو أرجع النص كما كان في الإصدار المحفوظ",
                         "write the new version and its approval (version, approval), or put the text back as it was filed",
                     )),

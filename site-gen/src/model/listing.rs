@@ -8,6 +8,7 @@ use crate::anchors::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::markdown;
+use forms::Text;
 
 /// The title and introduction of a listing page (`_index.md`).
 #[derive(Debug, Deserialize)]
@@ -55,10 +56,14 @@ pub fn entry_id(
                     &doc.file,
                     l,
                     c,
-                    format!("duplicate slug {s:?}: another {what} uses it"),
+                    Text::new(
+                        format!("المعرّف slug {s:?} مكرر: تستعمله {} أخرى", what_ar(what)),
+                        format!("duplicate slug {s:?}: another {what} uses it"),
+                    ),
                 )
-                .hint(format!(
-                    "every {what} needs its own slug; change one of them"
+                .hint(Text::new(
+                    format!("لكل {} معرّف slug خاص بها؛ غيّر أحدهما", what_ar(what)),
+                    format!("every {what} needs its own slug; change one of them"),
                 )),
             );
             anchors.unique(s)
@@ -74,4 +79,13 @@ pub fn form_ids(forms: &[FormDef]) -> String {
         .map(|f| f.id.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The Arabic word for the kind of entry (`channel`, `category`).
+fn what_ar(what: &str) -> &str {
+    match what {
+        "channel" => "قناة",
+        "category" => "فئة",
+        other => other,
+    }
 }

@@ -6,6 +6,7 @@ use crate::anchors::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::markdown::{self, TocEntry};
+use forms::Text;
 
 /// First path segments the site uses itself; a page cannot take them.
 pub const RESERVED_SLUGS: [&str; 13] = [
@@ -78,9 +79,15 @@ impl Page {
                         &doc.file,
                         l,
                         c,
-                        format!("slug {slug:?} cannot be an address"),
+                        Text::new(
+                            format!("المعرّف slug {slug:?} لا يصلح عنوانًا"),
+                            format!("slug {slug:?} cannot be an address"),
+                        ),
                     )
-                    .hint("use letters, digits and - only, e.g. about or من-نحن"),
+                    .hint(Text::new(
+                        "استعمل الحروف والأرقام والشرطة - فقط، مثل about أو من-نحن",
+                        "use letters, digits and - only, e.g. about or من-نحن",
+                    )),
                 );
                 continue;
             }
@@ -90,9 +97,12 @@ impl Page {
                         &doc.file,
                         l,
                         c,
-                        format!("slug {slug:?} is the address of a page the site makes itself"),
+                        Text::new(
+                            format!("المعرّف slug {slug:?} عنوان صفحة يصنعها الموقع بنفسه"),
+                            format!("slug {slug:?} is the address of a page the site makes itself"),
+                        ),
                     )
-                    .hint("choose another slug"),
+                    .hint(Text::new("اختر معرّفًا آخر", "choose another slug")),
                 );
                 continue;
             }
@@ -102,9 +112,15 @@ impl Page {
                         &doc.file,
                         l,
                         c,
-                        format!("duplicate slug {slug:?}: {other} has it too"),
+                        Text::new(
+                            format!("المعرّف slug {slug:?} مكرر: هو أيضًا في {other}"),
+                            format!("duplicate slug {slug:?}: {other} has it too"),
+                        ),
                     )
-                    .hint("give one of the pages another `slug:` or file name"),
+                    .hint(Text::new(
+                        "أعطِ إحدى الصفحتين `slug:` آخر أو اسم ملف آخر",
+                        "give one of the pages another `slug:` or file name",
+                    )),
                 );
                 continue;
             }

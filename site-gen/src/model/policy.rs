@@ -8,6 +8,7 @@ use crate::anchors::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::markdown;
+use forms::Text;
 
 /// What a section is, so that the page can add to it (the channel list, the categories, the
 /// approval block).
@@ -151,9 +152,15 @@ impl Policy {
                             &doc.file,
                             l,
                             c,
-                            format!("slug {slug:?} cannot be an anchor"),
+                            Text::new(
+                                format!("المعرّف slug {slug:?} لا يصلح اسم موضع"),
+                                format!("slug {slug:?} cannot be an anchor"),
+                            ),
                         )
-                        .hint("use letters, digits and - only, without spaces, e.g. الهدف-العام"),
+                        .hint(Text::new(
+                            "استعمل الحروف والأرقام والشرطة - فقط، بلا مسافات، مثل الهدف-العام",
+                            "use letters, digits and - only, without spaces, e.g. الهدف-العام",
+                        )),
                     );
                 } else if let Some(other) = explicit.insert(slug.clone(), doc.file.clone()) {
                     problems.push(
@@ -161,9 +168,15 @@ impl Policy {
                             &doc.file,
                             l,
                             c,
-                            format!("duplicate slug {slug:?}: {other} uses it too"),
+                            Text::new(
+                                format!("المعرّف slug {slug:?} مكرر: يستعمله أيضًا {other}"),
+                                format!("duplicate slug {slug:?}: {other} uses it too"),
+                            ),
                         )
-                        .hint("every section needs its own slug; change one of them"),
+                        .hint(Text::new(
+                            "لكل قسم معرّف خاص به؛ غيّر أحدهما",
+                            "every section needs its own slug; change one of them",
+                        )),
                     );
                 } else if !anchors.claim(slug) {
                     problems.push(
@@ -171,9 +184,12 @@ impl Policy {
                             &doc.file,
                             l,
                             c,
-                            format!("slug {slug:?} is used by the page itself"),
+                            Text::new(
+                                format!("المعرّف slug {slug:?} تستعمله الصفحة نفسها"),
+                                format!("slug {slug:?} is used by the page itself"),
+                            ),
                         )
-                        .hint("choose another slug"),
+                        .hint(Text::new("اختر معرّفًا آخر", "choose another slug")),
                     );
                 }
             }
@@ -220,9 +236,15 @@ impl Policy {
                     &index.file,
                     l,
                     c,
-                    format!("approval date {:?} is not a date", meta.approval.date),
+                    Text::new(
+                        format!("تاريخ الاعتماد {:?} ليس تاريخًا", meta.approval.date),
+                        format!("approval date {:?} is not a date", meta.approval.date),
+                    ),
                 )
-                .hint("write the Gregorian date as YYYY-MM-DD, e.g. 2025-10-20"),
+                .hint(Text::new(
+                    "اكتب التاريخ الميلادي بالشكل YYYY-MM-DD، مثل 2025-10-20",
+                    "write the Gregorian date as YYYY-MM-DD, e.g. 2025-10-20",
+                )),
             );
         }
         let stated = match &meta.approval.hijri {
@@ -235,9 +257,17 @@ impl Policy {
                             &index.file,
                             l,
                             c,
-                            format!("Hijri date {h:?} is not a date of the Umm al-Qura calendar"),
+                            Text::new(
+                                format!("التاريخ الهجري {h:?} ليس تاريخًا في تقويم أم القرى"),
+                                format!(
+                                    "Hijri date {h:?} is not a date of the Umm al-Qura calendar"
+                                ),
+                            ),
                         )
-                        .hint("write it as YYYY-MM-DD, e.g. 1442-08-23 for 23 Sha'ban 1442"),
+                        .hint(Text::new(
+                            "اكتبه بالشكل YYYY-MM-DD، مثل 1442-08-23 لـ 23 شعبان 1442",
+                            "write it as YYYY-MM-DD, e.g. 1442-08-23 for 23 Sha'ban 1442",
+                        )),
                     );
                 }
                 parsed
@@ -251,8 +281,19 @@ impl Policy {
                 if d.is_none() {
                     let (l, c) = at("next_review", None);
                     problems.push(
-                        Diagnostic::error(&index.file, l, c, format!("next_review {text:?} is not a date"))
-                            .hint("write it as YYYY-MM-DD, or remove it to count review_months from the approval date"),
+                        Diagnostic::error(
+                            &index.file,
+                            l,
+                            c,
+                            Text::new(
+                                format!("next_review {text:?} ليس تاريخًا"),
+                                format!("next_review {text:?} is not a date"),
+                            ),
+                        )
+                        .hint(Text::new(
+                            "اكتبه بالشكل YYYY-MM-DD، أو احذفه لتُحسب review_months من تاريخ الاعتماد",
+                            "write it as YYYY-MM-DD, or remove it to count review_months from the approval date",
+                        )),
                     );
                 }
                 Some(d)

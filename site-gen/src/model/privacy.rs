@@ -5,7 +5,7 @@
 
 use forms::render::{ContactLink, contact_links};
 use forms::source::locate_key;
-use forms::{Contact, FormDef, Region, SiteConfig};
+use forms::{Contact, FormDef, Region, SiteConfig, Text};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -88,35 +88,73 @@ impl PrivacyNotice {
         } else {
             (1, 1)
         };
-        let needs = |what: &str| {
-            format!(
-                "the privacy notice has no {what}, and forms {} collect personal data",
-                personal.join(", ")
+        let needs = |what_ar: &str, what: &str| {
+            Text::new(
+                format!(
+                    "ليس في إشعار الخصوصية {what_ar}، والنماذج {} تجمع بيانات شخصية",
+                    personal.join("، ")
+                ),
+                format!(
+                    "the privacy notice has no {what}, and forms {} collect personal data",
+                    personal.join(", ")
+                ),
             )
         };
         if !personal.is_empty() {
             if config.privacy.is_none() {
                 problems.push(
-                    Diagnostic::error(file, 1, 1, needs("`privacy:` block in site.yaml"))
-                        .hint("add `privacy:` with rights_contact, storage_region and recipients (docs/content-format.md)"),
+                    Diagnostic::error(
+                        file,
+                        1,
+                        1,
+                        needs("قسم `privacy:` في site.yaml", "`privacy:` block in site.yaml"),
+                    )
+                    .hint(Text::new(
+                        "أضف `privacy:` فيه rights_contact وstorage_region وrecipients (docs/content-format.md)",
+                        "add `privacy:` with rights_contact, storage_region and recipients (docs/content-format.md)",
+                    )),
                 );
             } else {
                 if privacy.rights_contact.is_empty() {
                     problems.push(
-                        Diagnostic::error(file, pl, pc, needs("contact for rights requests"))
-                            .hint("add `rights_contact:` with an `email:` or a `phone:` that answers requests to see, correct or delete data"),
+                        Diagnostic::error(
+                            file,
+                            pl,
+                            pc,
+                            needs("وسيلة تواصل لطلبات الحقوق", "contact for rights requests"),
+                        )
+                        .hint(Text::new(
+                            "أضف `rights_contact:` فيه `email:` أو `phone:` يُجاب منه على طلبات الاطلاع على البيانات أو تصحيحها أو حذفها",
+                            "add `rights_contact:` with an `email:` or a `phone:` that answers requests to see, correct or delete data",
+                        )),
                     );
                 }
                 if privacy.storage_region.is_none() {
                     problems.push(
-                        Diagnostic::error(file, pl, pc, needs("storage region"))
-                            .hint("add `storage_region:` with the AWS region the service is deployed to, such as me-central-1"),
+                        Diagnostic::error(
+                            file,
+                            pl,
+                            pc,
+                            needs("مكان حفظ البيانات", "storage region"),
+                        )
+                        .hint(Text::new(
+                            "أضف `storage_region:` بمنطقة AWS التي تُنشر فيها الخدمة، مثل me-central-1",
+                            "add `storage_region:` with the AWS region the service is deployed to, such as me-central-1",
+                        )),
                     );
                 }
                 if privacy.recipients.is_none() {
                     problems.push(
-                        Diagnostic::error(file, pl, pc, needs("list of recipients"))
-                            .hint("add `recipients:` with those the policy names as receiving data, or `recipients: []` when it names no one"),
+                        Diagnostic::error(
+                            file,
+                            pl,
+                            pc,
+                            needs("قائمة بمن تصل إليهم البيانات", "list of recipients"),
+                        )
+                        .hint(Text::new(
+                            "أضف `recipients:` بمن تذكر السياسة أن البيانات تصل إليهم، أو `recipients: []` إن لم تذكر أحدًا",
+                            "add `recipients:` with those the policy names as receiving data, or `recipients: []` when it names no one",
+                        )),
                     );
                 }
             }
@@ -127,8 +165,19 @@ impl PrivacyNotice {
                 let (l, c) = at("storage_region", Some("privacy:"));
                 let known: Vec<&str> = forms::privacy::REGIONS.iter().map(|r| r.code).collect();
                 problems.push(
-                    Diagnostic::error(file, l, c, format!("storage_region {code:?} is not an AWS region this site knows the place of"))
-                        .hint(format!("use one of {}, or add the region to forms/src/privacy.rs", known.join(", "))),
+                    Diagnostic::error(
+                        file,
+                        l,
+                        c,
+                        Text::new(
+                            format!("storage_region {code:?} ليست منطقة AWS يعرف الموقع مكانها"),
+                            format!("storage_region {code:?} is not an AWS region this site knows the place of"),
+                        ),
+                    )
+                    .hint(Text::new(
+                        format!("استعمل واحدة من {}، أو أضف المنطقة إلى forms/src/privacy.rs", known.join("، ")),
+                        format!("use one of {}, or add the region to forms/src/privacy.rs", known.join(", ")),
+                    )),
                 );
             }
             found
@@ -144,8 +193,19 @@ impl PrivacyNotice {
                             None => {
                                 let (l, c) = at("forms", Some(&format!("name: {}", r.name)));
                                 problems.push(
-                                    Diagnostic::error(file, l, c, format!("recipient {:?} names form {id:?}, which is not a file in forms/", r.name))
-                                        .hint("use the file name of a form without .yaml, such as request"),
+                                    Diagnostic::error(
+                                        file,
+                                        l,
+                                        c,
+                                        Text::new(
+                                            format!("الجهة {:?} تسمّي النموذج {id:?}، وليس ملفًا في forms/", r.name),
+                                            format!("recipient {:?} names form {id:?}, which is not a file in forms/", r.name),
+                                        ),
+                                    )
+                                    .hint(Text::new(
+                                        "اكتب اسم ملف نموذج دون .yaml، مثل request",
+                                        "use the file name of a form without .yaml, such as request",
+                                    )),
                                 );
                             }
                         }
@@ -240,13 +300,23 @@ pub fn check_form(def: &FormDef, file: &str, text: &str, problems: &mut Vec<Diag
                 file,
                 l,
                 c,
-                format!(
-                    "form {:?} collects personal data ({}) but has no `purpose`",
-                    def.id,
-                    personal.join(", ")
+                Text::new(
+                    format!(
+                        "النموذج {:?} يجمع بيانات شخصية ({}) وليس فيه `purpose`",
+                        def.id,
+                        personal.join("، ")
+                    ),
+                    format!(
+                        "form {:?} collects personal data ({}) but has no `purpose`",
+                        def.id,
+                        personal.join(", ")
+                    ),
                 ),
             )
-            .hint("add `purpose:` saying what the association uses the data for, in the policy's words where it has them; the privacy notice shows it"),
+            .hint(Text::new(
+                "أضف `purpose:` يقول فيمَ تستعمل الجمعية البيانات، بكلمات السياسة إن كانت فيها؛ يعرضه إشعار الخصوصية",
+                "add `purpose:` saying what the association uses the data for, in the policy's words where it has them; the privacy notice shows it",
+            )),
         );
     }
     if let Some(consent) = def.consent_field() {
@@ -261,8 +331,19 @@ pub fn check_form(def: &FormDef, file: &str, text: &str, problems: &mut Vec<Diag
         if let Some((key, _)) = texts.into_iter().find(|(_, t)| states_period(t)) {
             let (l, c) = locate_key(text, key, Some(&format!("name: {}", consent.name)));
             problems.push(
-                Diagnostic::warning(file, l, c, "the consent field states a period by hand")
-                    .hint("remove it: the form shows `retention_days` beside the consent, so the period is written in one place"),
+                Diagnostic::warning(
+                    file,
+                    l,
+                    c,
+                    Text::new(
+                        "حقل الموافقة يكتب مدة الحفظ بيده",
+                        "the consent field states a period by hand",
+                    ),
+                )
+                .hint(Text::new(
+                    "احذفها: يعرض النموذج `retention_days` بجانب الموافقة، فتُكتب المدة في مكان واحد",
+                    "remove it: the form shows `retention_days` beside the consent, so the period is written in one place",
+                )),
             );
         }
     }

@@ -10,7 +10,8 @@ use forms::{Calendar, Digits, FieldType, FormDef, SiteConfig};
 use serde::Serialize;
 
 use crate::chart::{Bar, Chart, number, percent};
-use crate::diagnostic::{Diagnostic, bilingual};
+use crate::diagnostic::Diagnostic;
+use forms::Text;
 
 pub use forms::report::REPORTS_DIR;
 
@@ -106,7 +107,7 @@ impl Checker<'_> {
     fn error(&mut self, path: &[&str], key: &str, ar: String, en: String, hint: (&str, &str)) {
         let (l, c) = at(self.text, path, key);
         self.problems.push(
-            Diagnostic::error(self.file, l, c, bilingual(ar, en)).hint(bilingual(hint.0, hint.1)),
+            Diagnostic::error(self.file, l, c, Text::new(ar, en)).hint(Text::new(hint.0, hint.1)),
         );
     }
 
@@ -260,12 +261,12 @@ impl PeriodReport {
                     file,
                     1,
                     1,
-                    bilingual(
+                    Text::new(
                         format!("اسم الملف {key:?} ليس فترة"),
                         format!("the file name {key:?} is not a period"),
                     ),
                 )
-                .hint(bilingual(
+                .hint(Text::new(
                     "سمّ الملف بالفترة: 2026-03 لشهر، 2026-Q1 لربع، 2026 لسنة",
                     "name the file for its period: 2026-03 for a month, 2026-Q1 for a quarter, 2026 for a year",
                 )),
