@@ -28,6 +28,8 @@ pub const MSG_MALFORMED: &str = "لم نستطع قراءة ما أرسلته. �
 /// A body with bytes that are not text.
 pub const MSG_NOT_UTF8: &str = "يحتوي ما أرسلته على رموز غير صالحة لا يمكن قراءتها كنص. ارجع إلى صفحة النموذج واكتب إجاباتك من جديد ثم أرسله.";
 /// The store failed: nothing was saved.
+/// A challenge not passed (no token, or one the provider refused).
+pub const MSG_CAPTCHA: &str = "لم يكتمل التحقق من أن المرسل شخص: أكمل خطوة التحقق أعلى زر الإرسال ثم أرسل مرة أخرى. ما كتبته محفوظ في الصفحة.";
 pub const MSG_NOT_SAVED: &str = "لم يُحفظ ما أرسلته بسبب عطل مؤقت لدينا، ولم يُسجَّل. أرسله مرة أخرى بعد دقيقة؛ ولن يُسجَّل مرتين إذا وصل من قبل.";
 /// The store failed during a follow-up.
 pub const MSG_TRACK_UNAVAILABLE: &str =

@@ -51,6 +51,12 @@ pub struct Config {
     /// `FORMS_SUBMISSIONS_PER_CLIENT`: new submissions one client address (IPv6: one /64) may send
     /// in one counting window; past it the answer is `429` until the window ends.
     pub submissions_per_client: u64,
+    /// `FORMS_CAPTCHA_SECRET`: the secret key of the challenge provider that `site.yaml` names
+    /// (`captcha:`), needed when a form has `captcha: true` (in AWS from SSM Parameter Store).
+    pub captcha_secret: Option<String>,
+    /// `FORMS_CAPTCHA_VERIFY_URL`: where tokens are verified, when not the provider's own address
+    /// (a stand-in in tests).
+    pub captcha_verify_url: Option<String>,
 }
 
 impl Config {
@@ -97,6 +103,12 @@ impl Config {
                 .ok()
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(DEFAULT_SUBMISSIONS_PER_CLIENT),
+            captcha_secret: std::env::var("FORMS_CAPTCHA_SECRET")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            captcha_verify_url: std::env::var("FORMS_CAPTCHA_VERIFY_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
         }
     }
 
@@ -131,6 +143,8 @@ impl Default for Config {
             origin_verify: Vec::new(),
             client_key: ClientKey::random(),
             submissions_per_client: DEFAULT_SUBMISSIONS_PER_CLIENT,
+            captcha_secret: None,
+            captcha_verify_url: None,
         }
     }
 }

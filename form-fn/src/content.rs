@@ -13,6 +13,8 @@ mod embedded {
 /// The parsed site: `site.yaml`, every form by id, the follow-up form and the templates.
 #[derive(Debug, Clone)]
 pub struct Content {
+    /// What the service uses of `site.yaml` (`SiteConfig::for_service`): its answers show no
+    /// contact detail, so changing one needs no new deployment of the service.
     pub site: SiteConfig,
     pub forms: BTreeMap<String, FormDef>,
     /// The follow-up form (`forms::FormDef::track()`).
@@ -39,7 +41,7 @@ impl Content {
         }
         match site {
             Some(site) if errors.is_empty() => Ok(Content {
-                site,
+                site: site.for_service(),
                 forms,
                 track: FormDef::track(),
                 templates: embedded::TEMPLATES

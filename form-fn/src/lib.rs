@@ -8,6 +8,7 @@
 pub mod access_log;
 pub mod answer;
 pub mod body;
+pub mod captcha;
 pub mod client;
 pub mod code;
 pub mod config;
@@ -39,6 +40,10 @@ pub enum StartError {
     Content(String),
     #[error("the templates do not load: {0}")]
     Templates(#[from] forms::render::RenderError),
+    #[error(
+        "forms {0} ask for a challenge (`captcha: true`) but FORMS_CAPTCHA_SECRET is not set: set it to the provider's secret key"
+    )]
+    CaptchaSecret(String),
 }
 
 /// The router for the embedded site over the table `config.table` at `client`.
@@ -67,7 +72,27 @@ pub fn service_for(
     let pages = Pages::new(&content, config.site_url.as_deref())?;
     let site_url = config.site_url.as_deref().unwrap_or(&content.site.base_url);
     let site_origin = origin_of(site_url);
+    let captcha = match &content.site.captcha {
+        Some(c) if content.forms.values().any(|f| f.captcha) => match &config.captcha_secret {
+            Some(secret) => Some(captcha::Verifier::new(
+                c.provider,
+                secret.clone(),
+                config.captcha_verify_url.clone(),
+            )),
+            None => {
+                let ids: Vec<&str> = content
+                    .forms
+                    .values()
+                    .filter(|f| f.captcha)
+                    .map(|f| f.id.as_str())
+                    .collect();
+                return Err(StartError::CaptchaSecret(ids.join(", ")));
+            }
+        },
+        _ => None,
+    };
     let app = App {
+        captcha,
         content,
         store: Store::new(client, config.table.clone(), config.client_key.clone()),
         pages,

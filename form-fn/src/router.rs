@@ -47,6 +47,8 @@ pub struct App {
     pub site_origin: String,
     /// Other origins allowed to post (`FORMS_CORS_ORIGINS`).
     pub cors_origins: Vec<String>,
+    /// The challenge's verifier, when a form asks for one.
+    pub captcha: Option<crate::captcha::Verifier>,
 }
 
 /// Marks the answer given for a panic, so that it can be given as the client asked.
@@ -151,6 +153,14 @@ async fn with_headers(State(app): State<Arc<App>>, req: Request, next: Next) -> 
         resp.headers_mut()
             .insert(name, HeaderValue::from_static(value));
     }
+    // A form with a challenge shown again (a refusal) loads the provider's widget.
+    if let Some(v) = &app.captcha
+        && let Ok(policy) =
+            HeaderValue::from_str(&v.provider().content_policy(SECURITY_HEADERS[1].1))
+    {
+        resp.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    }
     resp
 }
 
@@ -176,7 +186,8 @@ pub fn cross_site(headers: &HeaderMap, site_origin: &str, allowed: &[String]) ->
     }
 }
 
-/// Refuses, with `403`, a form posted from a page of another site.
+/// Refuses a form posted from a page of another site, with `400`: CloudFront would replace a
+/// `403` with the site's 404 page.
 async fn same_site_only(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     if req.method() == Method::POST
         && cross_site(req.headers(), &app.site_origin, &app.cors_origins)
@@ -184,7 +195,7 @@ async fn same_site_only(State(app): State<Arc<App>>, req: Request, next: Next) -
         return answer::error(
             &app.pages,
             body::wants_json(req.headers()),
-            StatusCode::FORBIDDEN,
+            StatusCode::BAD_REQUEST,
             "cross_site",
             "طلب من موقع آخر",
             answer::MSG_CROSS_SITE,
@@ -307,6 +318,7 @@ mod tests {
             submissions_per_client: 1,
             site_origin: "https://example.org".to_string(),
             cors_origins: Vec::new(),
+            captcha: None,
             content,
         });
         let routes = Router::new().route(

@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::answer::{self, FormId, with_outcome};
 use crate::body::{self, Refused};
+use crate::captcha::Verdict;
 use crate::client::Client;
 use crate::idempotency::{self, Origin};
 use crate::pages::ReceivedView;
@@ -46,6 +47,42 @@ pub fn take_service_fields(pairs: &mut Vec<(String, String)>) -> (bool, Option<S
         _ => true,
     });
     (trapped, key)
+}
+
+/// Takes the (first) value of the field `name` out of `pairs`, removing every value of it.
+fn take_field(pairs: &mut Vec<(String, String)>, name: &str) -> Option<String> {
+    let value = pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone());
+    pairs.retain(|(n, _)| n != name);
+    value
+}
+
+/// The answer to a submission refused for `errors`: the form again with what was sent and each
+/// message by its field (HTML), or the messages by field (JSON).
+fn invalid(
+    app: &App,
+    form: &FormDef,
+    pairs: &[(String, String)],
+    field_key: Option<&str>,
+    errors: &[forms::FieldError],
+    json: bool,
+) -> Response {
+    if json {
+        return answer::invalid_json(errors);
+    }
+    let mut values = posted_values(form, pairs);
+    if let Some(k) = field_key {
+        // Kept, so that the corrected form sent again is still the same submission.
+        values.insert(IDEMPOTENCY_FIELD.to_string(), json!(k));
+    }
+    let action = app.content.site.form_action(&form.id);
+    let html = app.pages.form(form, &action, &values, errors);
+    with_outcome(
+        (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
+        "invalid",
+    )
 }
 
 /// The answers as posted, for showing the form again: each field's text, or list for a multiple
@@ -153,26 +190,17 @@ async fn handle(
     // A filled-in trap is most likely a robot, but may be a browser's autofill: the submission is
     // handled like any other and stored flagged as spam, kept briefly and out of staff's lists.
     let (trapped, field_key) = take_service_fields(&mut pairs);
+    let token = app
+        .captcha
+        .as_ref()
+        .and_then(|v| take_field(&mut pairs, v.field()));
     let answers = match forms::validate(form, &pairs) {
         Ok(a) => a,
         Err(Refusal::TooManyFields) => {
             return answer::refused(&app.pages, json, Refused::TooManyFields);
         }
         Err(Refusal::Invalid(errors)) => {
-            if json {
-                return answer::invalid_json(&errors);
-            }
-            let mut values = posted_values(form, &pairs);
-            if let Some(k) = &field_key {
-                // Kept, so that the corrected form sent again is still the same submission.
-                values.insert(IDEMPOTENCY_FIELD.to_string(), json!(k));
-            }
-            let action = app.content.site.form_action(&form.id);
-            let html = app.pages.form(form, &action, &values, &errors);
-            return with_outcome(
-                (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
-                "invalid",
-            );
+            return invalid(app, form, &pairs, field_key.as_deref(), &errors, json);
         }
     };
     let header_key = headers
@@ -208,6 +236,32 @@ async fn handle(
         }
         Ok(None) => {}
         Err(err) => return unavailable(err),
+    }
+    if form.captcha
+        && let Some(verifier) = &app.captcha
+    {
+        match verifier.verify(token.as_deref(), &client.ip).await {
+            Ok(Verdict::Passed) => {}
+            Ok(Verdict::Failed) => {
+                let errors = [forms::FieldError {
+                    field: "captcha".to_string(),
+                    message: answer::MSG_CAPTCHA.to_string(),
+                }];
+                let resp = invalid(app, form, &pairs, field_key.as_deref(), &errors, json);
+                return with_outcome(resp, "captcha_failed");
+            }
+            Err(err) => {
+                tracing::warn!(form = %form.id, error = %err, "challenge not verified");
+                return answer::error(
+                    &app.pages,
+                    json,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not_saved",
+                    "لم يُحفظ ما أرسلته",
+                    answer::MSG_NOT_SAVED,
+                );
+            }
+        }
     }
     let ip = client.counted();
     let limit = [(TryScope::Submissions(&ip), app.submissions_per_client)];

@@ -897,7 +897,7 @@ async fn a_form_posted_from_another_site_is_refused_and_stores_nothing() {
     ])
     .await
     .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(
         r.text()
             .await
@@ -907,11 +907,11 @@ async fn a_form_posted_from_another_site_is_refused_and_stores_nothing() {
     let r = post(&[("origin", "https://evil.example")]).await.unwrap();
     assert_eq!(
         r.status(),
-        StatusCode::FORBIDDEN,
+        StatusCode::BAD_REQUEST,
         "by Origin where Sec-Fetch-Site is not sent"
     );
     let r = post(&[("origin", "null")]).await.unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(svc.submissions().await.is_empty());
     // The site's own pages, and clients that say neither, are served.
     let own = content.site.base_url.trim_end_matches('/').to_string();
@@ -1314,4 +1314,50 @@ async fn a_thousand_submissions_from_fifty_clients_are_each_stored_once() {
         .map(|i| display_code(s(i, "pk").trim_start_matches("SUB#")))
         .collect();
     assert_eq!(stored, answered, "the codes given are the codes stored");
+}
+
+/// The service's answers show the site's name and menu but none of the contact details of
+/// `site.yaml`, which only the site's own pages show: a new phone number is published with the
+/// site, without a new deployment of the service (`SiteConfig::for_service`).
+#[tokio::test]
+async fn the_answers_carry_no_contact_detail_so_changing_one_needs_no_new_service() {
+    let svc = start().await;
+    let embedded = forms::SiteConfig::from_yaml(
+        "site.yaml",
+        &std::fs::read_to_string(
+            std::path::Path::new(form_fn::content::Content::source_dir()).join("site.yaml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let form = trackable(&content());
+    let (status, html) = post_form(
+        &svc,
+        &format!("/api/forms/{}", form.id),
+        form_body(&good_answers(&form)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&embedded.name), "the site's name");
+    for item in &embedded.nav {
+        assert!(
+            html.contains(&format!("href=\"{}\"", item.path)),
+            "{}",
+            item.path
+        );
+    }
+    let contact = &embedded.contact;
+    let details = [
+        &contact.phone,
+        &contact.whatsapp,
+        &contact.email,
+        &contact.hours,
+    ];
+    assert!(
+        details.iter().any(|d| d.is_some()),
+        "the site has contact details"
+    );
+    for detail in details.into_iter().flatten() {
+        assert!(!html.contains(detail.as_str()), "{detail} in the answer");
+    }
 }

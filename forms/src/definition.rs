@@ -336,6 +336,10 @@ pub struct FormDef {
     /// The sender gets a tracking code and can follow the request up.
     #[serde(default)]
     pub trackable: bool,
+    /// The sender also passes the challenge of the provider named in `site.yaml` (`captcha:`),
+    /// verified by the service before anything is stored. Off by default.
+    #[serde(default)]
+    pub captcha: bool,
     /// How soon the association answers, as its text says: a promise or a minimum.
     #[serde(default)]
     pub response: Option<Response>,
@@ -806,6 +810,7 @@ impl FormDef {
             kind: FormKind::Request,
             purpose: None,
             trackable: false,
+            captcha: false,
             response: None,
             retention_days: 0,
             next_steps: None,

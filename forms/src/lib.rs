@@ -5,6 +5,7 @@
 //! No I/O beyond reading a definition, no AWS. HTML only behind the `render` feature: the Tera
 //! setup, filters and base layout context that the site and the service share.
 
+pub mod captcha;
 pub mod dates;
 pub mod definition;
 pub mod digits;

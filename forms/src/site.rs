@@ -144,6 +144,9 @@ pub struct SiteConfig {
     pub privacy: Option<Privacy>,
     #[serde(default)]
     pub home: Home,
+    /// The challenge provider for the forms with `captcha: true` (none by default).
+    #[serde(default)]
+    pub captcha: Option<crate::captcha::Captcha>,
 }
 
 fn default_forms_url() -> String {
@@ -209,6 +212,20 @@ impl SiteConfig {
     pub fn track_action(&self) -> String {
         format!("{}/track", self.forms_url)
     }
+
+    /// What the form service uses of the site: all but what only the site's own pages show (the
+    /// contact details and their example notice, the home page, the privacy notice's facts). The
+    /// service renders its answers with this, and the deploy decides from it whether the service
+    /// must be rebuilt: a new phone number republishes the site without redeploying the service.
+    pub fn for_service(&self) -> SiteConfig {
+        SiteConfig {
+            contact: Contact::default(),
+            example_values: false,
+            home: Home::default(),
+            privacy: None,
+            ..self.clone()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -216,6 +233,23 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "name: جمعية\nshort_name: ج\ndescription: d\nbase_url: https://x.example.org/\ndigits: arabic-indic\n";
+
+    #[test]
+    fn the_service_keeps_what_its_answers_need_and_none_of_what_only_the_site_shows() {
+        let text = format!(
+            "{GOOD}example_values: true\ncontact:\n  phone: \"+966 11 000 0000\"\nhome:\n  intro: أهلًا\nnav:\n  - {{ title: السياسة, path: /policy/ }}\n"
+        );
+        let site = SiteConfig::from_yaml("site.yaml", &text).unwrap();
+        let service = site.for_service();
+        assert_eq!(service.contact, Contact::default());
+        assert!(!service.example_values);
+        assert_eq!(service.home, Home::default());
+        assert_eq!(
+            (service.name.as_str(), service.digits, &service.nav),
+            (site.name.as_str(), site.digits, &site.nav)
+        );
+        assert_eq!(service.form_action("request"), site.form_action("request"));
+    }
 
     #[test]
     fn parses_a_minimal_site() {

@@ -2,6 +2,7 @@
 a machine with no AWS tools or credentials, lists what is missing and exits non-zero (so CI can
 use it); a real run there stops before changing anything and says what to install or set."""
 
+import os
 import re
 import shutil
 
@@ -28,6 +29,14 @@ BASE_ARGS = ["--stack-name", STACK, "--region", "me-central-1", "--alarm-email",
 @pytest.fixture
 def bare_env(tmp_path):
     return no_credentials_env(tmp_path, bare_path(tmp_path))
+
+
+@pytest.fixture
+def site_gen_env(bare_env):
+    """A bare machine with a built site-gen (SITE_GEN_BIN), which computes the forms digest."""
+    if not os.environ.get("SITE_GEN_BIN"):
+        pytest.fail("SITE_GEN_BIN must name a built site-gen (tests/steps/40-infra.sh builds it)")
+    return {**bare_env, "SITE_GEN_BIN": os.environ["SITE_GEN_BIN"]}
 
 
 def dry_run(env, *args, script=DEPLOY, status=2):
@@ -99,11 +108,13 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
     assert out.rstrip().endswith("Dry run: nothing was run.")
 
 
-def test_the_deployment_passes_only_parameters_the_template_declares(bare_env):
-    deploy = next(c for c in commands(dry_run(bare_env, *BASE_ARGS, "--domain", "www.example.org.sa",
+def test_the_deployment_passes_only_parameters_the_template_declares(site_gen_env):
+    deploy = next(c for c in commands(dry_run(site_gen_env, *BASE_ARGS, "--domain", "www.example.org.sa",
                                               "--certificate-arn", "arn:aws:acm:us-east-1:123456789012:certificate/1-2",
                                               "--log-retention-days", "90", "--api-rate", "5", "--api-burst", "8",
-                                              "--table-kms-key", "arn:aws:kms:me-central-1:123456789012:key/1-2"))
+                                              "--table-kms-key", "arn:aws:kms:me-central-1:123456789012:key/1-2",
+                                              "--github-repository", "aman-org/site",
+                                              "--cloudformation-role", "arn:aws:iam::123456789012:role/aman-cfn"))
                   if c[:2] == ["sam", "deploy"])
     overrides = sam_overrides(deploy)
     assert set(overrides) <= set(load_template()["Parameters"])
@@ -117,6 +128,25 @@ def test_the_deployment_passes_only_parameters_the_template_declares(bare_env):
     assert overrides["OriginSecret"] == f"<SSM /{STACK}/origin-secret>"
     assert overrides["ClientKey"] == f"<SSM /{STACK}/client-key>"
     assert overrides["PreviousOriginSecret"] == ""
+    assert (overrides["CaptchaProvider"], overrides["CaptchaSecret"]) == ("none", ""), "no provider in content/"
+    assert overrides["GitHubRepository"] == "aman-org/site"
+    assert deploy[deploy.index("--role-arn") + 1] == "arn:aws:iam::123456789012:role/aman-cfn"
+
+
+@pytest.mark.parametrize("written", [
+    "captcha: { provider: turnstile, site_key: 1x00000000000000000000AA }\n",
+    "captcha:\n  site_key: 1x00000000000000000000AA\n  provider: turnstile   # from the provider's dashboard\n",
+])
+def test_the_provider_site_yaml_names_reaches_the_stack_with_its_secret_from_ssm(bare_env, tmp_path, written):
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site)
+    with open(site / "site.yaml", "a", encoding="utf-8") as f:
+        f.write(written)
+    deploy = next(c for c in commands(dry_run(bare_env, *BASE_ARGS, "--site", str(site)))
+                  if c[:2] == ["sam", "deploy"])
+    overrides = sam_overrides(deploy)
+    assert overrides["CaptchaProvider"] == "turnstile"
+    assert overrides["CaptchaSecret"] == f"<SSM /{STACK}/captcha-secret>"
 
 
 @pytest.mark.parametrize("given, domain, twin", [
@@ -220,17 +250,27 @@ def test_a_second_site_is_built_into_the_service_and_the_pages(bare_env):
     assert site[site.index("--site") + 1] == "examples/qana/content"
 
 
-def test_the_forms_digest_follows_the_forms_not_the_pages(bare_env, tmp_path):
+def test_the_forms_digest_follows_the_forms_not_the_pages(site_gen_env, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(REPO / "content", site)
-    before = forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", str(site)))
+    before = forms_digest(dry_run(site_gen_env, *BASE_ARGS, "--site", str(site)))
     page = next(site.glob("policy/*.md"))
     page.write_text(page.read_text(encoding="utf-8") + "\nفقرة جديدة.\n", encoding="utf-8")
-    assert forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", str(site))) == before
+    assert forms_digest(dry_run(site_gen_env, *BASE_ARGS, "--site", str(site))) == before
+    # Contact details are shown by the site's pages only, never by the service's answers.
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("+966 11 000 0000", "+966 11 234 5678"),
+                      encoding="utf-8")
+    assert forms_digest(dry_run(site_gen_env, *BASE_ARGS, "--site", str(site))) == before
     form = next(site.glob("forms/*.yaml"))
     form.write_text(form.read_text(encoding="utf-8") + "\n# تعديل\n", encoding="utf-8")
-    assert forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", str(site))) != before
-    assert forms_digest(dry_run(bare_env, *BASE_ARGS, "--site", "examples/qana/content")) != before
+    assert forms_digest(dry_run(site_gen_env, *BASE_ARGS, "--site", str(site))) != before
+    assert forms_digest(dry_run(site_gen_env, *BASE_ARGS, "--site", "examples/qana/content")) != before
+
+
+def test_without_site_gen_a_dry_run_names_the_digest_it_would_compute(bare_env):
+    deploy = next(c for c in commands(dry_run(bare_env, *BASE_ARGS)) if c[:2] == ["sam", "deploy"])
+    assert sam_overrides(deploy)["FormsDigest"] == "<site-gen service-digest --site content>"
 
 
 def test_publish_only_touches_the_site(bare_env):

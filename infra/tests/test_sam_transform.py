@@ -62,9 +62,9 @@ def test_the_generated_stage_is_throttled_and_logged(transformed):
     assert "$context.identity.sourceIp" not in props["AccessLogSettings"]["Format"], "no IP addresses"
 
 
-def test_sam_adds_no_role_or_policy_of_its_own(transformed):
-    assert list(resources_of_type(transformed, "AWS::IAM::Role")) == ["FormFunctionRole"]
-    assert not resources_of_type(transformed, "AWS::IAM::Policy")
+def test_sam_adds_no_role_or_policy_of_its_own(transformed, template):
+    for kind in ("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        assert set(resources_of_type(transformed, kind)) == set(resources_of_type(template, kind)), kind
     permissions = resources_of_type(transformed, "AWS::Lambda::Permission").values()
     assert {p["Properties"]["Principal"] for p in permissions} == {"apigateway.amazonaws.com"}
 

@@ -29,14 +29,15 @@ NOT_SET_IN_AWS = {
     "FORMS_DATA_FILE": "the embedded development store's file; the Lambda is built without it",
     "FORMS_CORS_ORIGINS": "CloudFront serves the site and /api/* from one origin, so no other "
     "origin needs CORS",
+    "FORMS_SUBMISSIONS_PER_CLIENT": "the per-client submission limit; its default (the service's "
+    "DEFAULT_SUBMISSIONS_PER_CLIENT) is the deployed value, tests lower or lift it",
+    "FORMS_CAPTCHA_VERIFY_URL": "a stand-in of the challenge provider in tests; in AWS the "
+    "provider's own verify address is used",
 }
 
 # Set by the template ahead of the service change that reads them (merged separately). Once
 # form-fn reads one, the test below fails until its entry here is removed.
-SET_BEFORE_THE_SERVICE_READS_IT = {
-    "FORMS_CLIENT_KEY": "the HMAC key for visitors' addresses, read by the service's per-client "
-    "limits (another branch of the same hardening)",
-}
+SET_BEFORE_THE_SERVICE_READS_IT: dict[str, str] = {}
 
 
 def test_the_listed_exceptions_still_exist():
@@ -123,7 +124,7 @@ def test_cloudfront_sends_the_value_by_which_the_service_recognises_it(resources
 def test_the_secrets_are_never_echoed(template, resources):
     """What infra/deploy keeps in SSM Parameter Store reaches the stack as NoEcho parameters only."""
     params = template["Parameters"]
-    for name in ("OriginSecret", "PreviousOriginSecret", "ClientKey"):
+    for name in ("OriginSecret", "PreviousOriginSecret", "ClientKey", "CaptchaSecret"):
         assert params[name].get("NoEcho") is True, name
         assert "Default" not in params[name] or params[name]["Default"] == "", name
     assert function(resources)["Environment"]["Variables"]["FORMS_CLIENT_KEY"] == {"Ref": "ClientKey"}
@@ -136,7 +137,8 @@ def test_the_secrets_are_never_echoed(template, resources):
             return set(re.findall(r"\$\{(\w+)\}", node))
         return set()
 
-    assert not {"OriginSecret", "PreviousOriginSecret", "ClientKey"} & referenced(template["Outputs"])
+    assert function(resources)["Environment"]["Variables"]["FORMS_CAPTCHA_SECRET"] == {"Ref": "CaptchaSecret"}
+    assert not {"OriginSecret", "PreviousOriginSecret", "ClientKey", "CaptchaSecret"} & referenced(template["Outputs"])
 
 
 # ------------------------------------------------------------------ DynamoDB permissions
@@ -377,3 +379,17 @@ def test_the_lambda_needs_none_of_the_default_features():
     store = [f.removeprefix("dep:") for f in manifest["features"].get("local", []) if f.startswith("dep:")]
     assert store, "form-fn has no feature `local` with the embedded store to leave out of the Lambda"
     assert all(deps[d].get("optional") for d in store)
+
+
+def test_the_challenge_origins_are_the_ones_the_service_opens_its_own_answers_to(template):
+    """The pages' content policy at CloudFront and the service's own answers let in the same
+    provider origins, which forms/src/captcha.rs defines."""
+    source = (REPO / "forms" / "src" / "captcha.rs").read_text(encoding="utf-8")
+    body = source.split("pub fn csp_origins", 1)[1].split("pub fn content_policy", 1)[0]
+    in_code = dict(re.findall(r'Provider::(\w+) => "([^"]+)"', body))
+    mapping = template["Mappings"]["Captcha"]
+    for provider, origins in in_code.items():
+        assert mapping[provider.lower()]["Origins"] == origins, provider
+    assert set(mapping) == {"none"} | {p.lower() for p in in_code}
+    allowed = template["Parameters"]["CaptchaProvider"]["AllowedValues"]
+    assert set(allowed) == set(mapping)

@@ -107,6 +107,51 @@ fn hint_for(message: &str) -> Option<Text> {
     }
 }
 
+/// Whether this runs under GitHub Actions (which sets `GITHUB_ACTIONS=true`), where the problems
+/// are also printed as workflow commands that GitHub shows as annotations on the lines.
+pub fn under_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// A workflow command's message, escaped as GitHub reads it back: `%`, CR and LF.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: the message's escapes, and `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Diagnostic {
+    /// The problem as a GitHub Actions workflow command
+    /// (`::error file=…,line=…,col=…::message`, `::warning` likewise), its hint on a second line
+    /// of the message; in `lang`.
+    pub fn github_annotation(&self, lang: Lang) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = self.message.get(lang).to_string();
+        if let Some(h) = &self.hint {
+            message.push_str(match lang {
+                Lang::Ar => "\nتلميح: ",
+                Lang::En => "\nhint: ",
+            });
+            message.push_str(h.get(lang));
+        }
+        format!(
+            "::{kind} file={},line={},col={}::{}",
+            escape_property(&self.file),
+            self.line,
+            self.column,
+            escape_data(&message)
+        )
+    }
+}
+
 impl Diagnostic {
     /// The problem as printed, in `lang`: `file:line:column: error: message`, then the hint.
     pub fn display(&self, lang: Lang) -> Shown<'_> {
@@ -194,6 +239,14 @@ impl Diagnostics {
 }
 
 impl Diagnostics {
+    /// Every problem as a GitHub Actions workflow command, one a line, in `lang`.
+    pub fn github_annotations(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|d| d.github_annotation(lang) + "\n")
+            .collect()
+    }
+
     /// Every problem, one after another, in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         self.0
@@ -207,5 +260,29 @@ impl Diagnostics {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text(Lang::Ar))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_annotation_escapes_the_message_and_the_properties_as_github_reads_them() {
+        let d = Diagnostic::warning(
+            "site,1/a:b.md",
+            7,
+            3,
+            Text::new("خطأ 100%\r\nهنا: أ، ب", "100% wrong\r\nhere: a, b"),
+        )
+        .hint(Text::new("استعمل `x`", "use `x`"));
+        assert_eq!(
+            d.github_annotation(Lang::En),
+            "::warning file=site%2C1/a%3Ab.md,line=7,col=3::100%25 wrong%0D%0Ahere: a, b%0Ahint: use `x`"
+        );
+        assert_eq!(
+            d.github_annotation(Lang::Ar),
+            "::warning file=site%2C1/a%3Ab.md,line=7,col=3::خطأ 100%25%0D%0Aهنا: أ، ب%0Aتلميح: استعمل `x`"
+        );
     }
 }

@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod serve;
+pub mod service_digest;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

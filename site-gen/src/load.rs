@@ -174,7 +174,9 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
                 }
             });
     let mut sources = Vec::new();
-    let (forms, unread) = load_forms(folder, &mut sources);
+    // Without a readable site.yaml its own error is reported; a form's `captcha` is not also one.
+    let captcha = config.as_ref().map(|c| c.captcha.is_some()).unwrap_or(true);
+    let (forms, unread) = load_forms(folder, &mut sources, captcha);
     let config = config.map(|mut c| {
         if let Some(u) = &overrides.base_url {
             c.base_url = u.trim_end_matches('/').to_string();
@@ -331,6 +333,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
 fn load_forms(
     folder: &mut Folder,
     sources: &mut Vec<MarkdownSource>,
+    captcha_configured: bool,
 ) -> (Vec<FormDef>, Vec<String>) {
     let (_, files) = folder.list("forms", "yaml");
     let mut forms = Vec::new();
@@ -344,6 +347,24 @@ fn load_forms(
         match FormDef::from_yaml(&id, &file, &text) {
             Ok(def) => {
                 model::privacy::check_form(&def, &file, &text, &mut folder.problems);
+                if def.captcha && !captcha_configured {
+                    let (l, c) = forms::source::locate_key(&text, "captcha", None);
+                    folder.problems.push(
+                        Diagnostic::error(
+                            &file,
+                            l,
+                            c,
+                            forms::Text::new(
+                                "`captcha: true` يطلب تحققًا من مزوّد لم يُذكر في site.yaml",
+                                "`captcha: true` asks for a challenge, but site.yaml names no provider",
+                            ),
+                        )
+                        .hint(forms::Text::new(
+                            "أضف إلى site.yaml `captcha:` فيه provider (turnstile أو hcaptcha) وsite_key، أو احذف `captcha: true`",
+                            "add `captcha:` with provider (turnstile or hcaptcha) and site_key to site.yaml, or remove `captcha: true`",
+                        )),
+                    );
+                }
                 let page = model::form_path(&def.id);
                 let mut add = |key: &str, after: Option<&str>, value: &Option<String>| {
                     if let Some(value) = value {

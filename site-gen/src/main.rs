@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use forms::Lang;
 use forms::plural::{ArabicNoun, Case, count_noun};
+use site_gen::diagnostic::{Diagnostics, under_github_actions};
 use site_gen::render::Mode;
 use site_gen::serve::{ServeOptions, serve};
+use site_gen::service_digest::service_digest;
 use site_gen::{Config, Overrides, build, check};
 
 /// Builds the association's Arabic policy site from its content folder.
@@ -118,6 +120,13 @@ enum Command {
         #[arg(long, default_value = "content")]
         site: PathBuf,
     },
+    /// Prints the digest of what the form service embeds from this site (its forms, templates
+    /// and what it uses of site.yaml): the deployment compares it with the deployed service's to
+    /// decide between publishing the site and deploying the service too.
+    ServiceDigest {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Builds and serves a preview on 127.0.0.1, rebuilding and reloading on every change.
     Serve {
         #[command(flatten)]
@@ -139,6 +148,16 @@ fn config(args: SiteArgs, overrides: Overrides) -> Config {
     }
 }
 
+/// Prints every problem for the person reading the terminal and, under GitHub Actions, as
+/// workflow commands too (annotations on the lines of a pull request).
+/// Prints the problems in `lang` and, under GitHub Actions, as annotations too.
+fn report(diagnostics: &Diagnostics, lang: Lang) {
+    eprint!("{}", diagnostics.text(lang));
+    if under_github_actions() {
+        print!("{}", diagnostics.github_annotations(lang));
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = lang(cli.lang);
@@ -157,7 +176,7 @@ fn main() -> ExitCode {
                 },
             );
             let (result, diagnostics) = build(&config, &out, Mode::default());
-            eprint!("{}", diagnostics.text(lang));
+            report(&diagnostics, lang);
             let (errors, warnings) = diagnostics.counts();
             match result {
                 Ok(b) => {
@@ -210,7 +229,7 @@ fn main() -> ExitCode {
         Command::Check { site } => {
             let checked = check(&config(site, Overrides::default()), Mode::default());
             let d = checked.diagnostics;
-            eprint!("{}", d.text(lang));
+            report(&d, lang);
             let (errors, warnings) = d.counts();
             println!("{}", counts(lang, errors, warnings));
             if d.has_errors() {
@@ -229,6 +248,18 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::ServiceDigest { site } => {
+            match service_digest(&config(site, Overrides::default())) {
+                Ok(digest) => {
+                    println!("{digest}");
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    report(&d, lang);
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Serve { site, port, api } => {
             match serve(
                 config(site, Overrides::default()),

@@ -528,3 +528,50 @@ fn old_response_days_is_an_unknown_key_and_a_response_must_say_its_kind() {
     let d = only_problem(&f, "forms/request.yaml", 7, 3);
     assert!(d.message.en.contains("missing key `kind`"), "{d}");
 }
+
+#[test]
+fn a_form_asking_for_a_challenge_needs_a_provider_and_then_shows_its_widget() {
+    let f = Fixture::new();
+    f.edit(
+        "forms/request.yaml",
+        "trackable: true",
+        "trackable: true\ncaptcha: true",
+    );
+    let d = only_problem(&f, "forms/request.yaml", 6, 1);
+    assert!(d.message.en.contains("names no provider"), "{d}");
+    assert!(d.message.ar.contains("site.yaml"), "{d}");
+
+    f.edit(
+        "site.yaml",
+        "privacy:",
+        "captcha: { provider: turnstile, site_key: 1x00000000000000000000AA }\nprivacy:",
+    );
+    let checked = site_gen::check(&f.config(), Mode::default());
+    assert!(!checked.diagnostics.has_errors(), "{}", checked.diagnostics);
+    let page = |path: &str| {
+        checked
+            .outputs
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|o| o.url_path() == path)
+            .map(|o| String::from_utf8(o.bytes.clone()).unwrap())
+            .unwrap()
+    };
+    let request = page("/forms/request/");
+    assert!(
+        request.contains(
+            r#"<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA" data-language="ar"></div>"#
+        ),
+        "{request}"
+    );
+    assert!(request.contains(
+        r#"<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>"#
+    ));
+    assert!(
+        request.contains("<noscript>"),
+        "says what to do without JavaScript"
+    );
+    // Only the form that asks for it loads the provider's script.
+    assert!(!page("/forms/feedback/").contains("challenges.cloudflare.com"));
+}

@@ -1141,3 +1141,106 @@ fn the_printed_policy_names_the_association_version_approval_address_and_day() {
         assert_eq!(button.map(text).as_deref(), Some("طباعة"), "{site}");
     }
 }
+
+#[test]
+fn under_github_actions_check_and_build_print_each_problem_as_an_annotation() {
+    let f = Fixture::new();
+    f.edit("channels/01-phone.md", "form: feedback", "form: complaints");
+    let bin = env!("CARGO_BIN_EXE_site-gen");
+    let out = f.dir.path().join("public");
+    // Today as the command sees it: the fixture's next review has passed, a warning.
+    let mut today = f.config();
+    today.today = None;
+    let expected = site_gen::check(&today, site_gen::render::Mode::default())
+        .diagnostics
+        .sorted()
+        .github_annotations(forms::Lang::Ar);
+    assert!(expected.contains("\n::warning file="), "{expected}");
+    assert!(
+        expected.starts_with(&format!(
+            "::error file={},line=5,col=1::",
+            f.file("channels/01-phone.md")
+        )),
+        "{expected}"
+    );
+    for command in ["check", "build"] {
+        let run = |github: Option<&str>| {
+            let mut cmd = Command::new(bin);
+            cmd.args([command, "--site"])
+                .arg(f.site())
+                .arg("--templates")
+                .arg(repo().join("templates"))
+                .env_remove("GITHUB_ACTIONS");
+            if command == "build" {
+                cmd.arg("--out").arg(&out);
+            }
+            if let Some(v) = github {
+                cmd.env("GITHUB_ACTIONS", v);
+            }
+            cmd.output().unwrap()
+        };
+        let on = run(Some("true"));
+        assert_eq!(on.status.code(), Some(1), "{command}");
+        let stdout = String::from_utf8_lossy(&on.stdout);
+        let annotations: String = stdout
+            .lines()
+            .filter(|l| l.starts_with("::"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(annotations, expected, "{command}: {stdout}");
+        for off in [run(None), run(Some("false"))] {
+            let stdout = String::from_utf8_lossy(&off.stdout);
+            assert!(!stdout.contains("::error"), "{command}: {stdout}");
+            assert!(
+                String::from_utf8_lossy(&off.stderr).contains(":5:1: خطأ:"),
+                "{command}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_service_digest_follows_what_the_service_embeds_and_not_the_sites_own_facts() {
+    use site_gen::service_digest::service_digest;
+    let f = Fixture::new();
+    let templates = f.dir.path().join("templates");
+    common::copy(&repo().join("templates"), &templates);
+    let config = || {
+        let mut c = f.config();
+        c.templates = Some(templates.clone());
+        c
+    };
+    let digest = || service_digest(&config()).expect("the fixture has a site.yaml");
+    let before = digest();
+    assert_eq!(before.len(), 64);
+
+    f.edit(
+        "policy/01-introduction.md",
+        "\n---\n",
+        "\n---\nفقرة جديدة.\n\n",
+    );
+    f.edit("site.yaml", "+966 11 111 1111", "+966 11 234 5678");
+    assert_eq!(
+        digest(),
+        before,
+        "a page and a phone number are the site's alone"
+    );
+
+    f.edit(
+        "site.yaml",
+        "nav:\n",
+        "nav:\n  - { title: من نحن, path: /about/ }\n",
+    );
+    let with_menu = digest();
+    assert_ne!(with_menu, before, "the service's answers show the menu");
+    f.edit("forms/feedback.yaml", "label: ", "label: (معدّل) ");
+    let with_form = digest();
+    assert_ne!(with_form, with_menu, "a form");
+    let base = templates.join("received.html");
+    std::fs::write(
+        &base,
+        std::fs::read_to_string(&base).unwrap() + "\n{# changed #}\n",
+    )
+    .unwrap();
+    assert_ne!(digest(), with_form, "a template");
+}

@@ -34,8 +34,12 @@ venv() {
 venv "$target/venv-infra" infra/requirements.txt
 venv "$target/venv-checkov" infra/requirements-checkov.txt
 
-echo "shellcheck: infra/deploy infra/publish"
-shellcheck infra/deploy infra/publish tests/steps/40-infra.sh
+echo "shellcheck: infra/deploy infra/publish .ci/"
+shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
+  .ci/publish-or-deploy .ci/release-build .ci/release-publish .ci/install-deploy-tools
+
+echo "actionlint: .github/workflows (with shellcheck on their run: steps)"
+"$target/venv-infra/bin/actionlint" -no-color
 
 echo "cfn-lint: infra/template.yaml infra/edge.yaml (errors and warnings fail)"
 "$target/venv-infra/bin/cfn-lint" infra/template.yaml infra/edge.yaml
@@ -71,9 +75,10 @@ assert written == skipped, f"skips that no check needs: {sorted(written - skippe
 print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
       f"{len(skipped)} skipped, each with its reason in the templates")
 PY
-echo "site-gen: built for the tests of the built sites and of infra/publish"
+echo "site-gen and form-fn: built for the tests of the built sites, infra/publish and ./dev"
 cargo build --locked -q -p site-gen
+cargo build --locked -q -p form-fn --bin form-fn
 
 echo "pytest: infra/tests"
-PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" \
+PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" FORM_FN_BIN="$target/debug/form-fn" \
   "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q infra/tests
