@@ -118,6 +118,12 @@ def site_section(site, reload) -> list[str]:
                 f"| saving a Markdown file → rebuilt page served, median of {reload['edits']} edits "
                 f"| {reload['save_to_served_ms_median']:.0f} ms |",
                 f"| the same, slowest edit | {reload['save_to_served_ms_max']:.0f} ms |",
+                *(
+                    [f"| rebuilds per save (every other one saved as an editor saves) "
+                     f"| {', '.join(map(str, reload['rebuilds_per_save']))} |"]
+                    if "rebuilds_per_save" in reload
+                    else []
+                ),
             ]
         out.append("")
     return out

@@ -99,6 +99,8 @@
       if (announce && said.length) live.textContent = said.join(". ");
     }
     update(false);
+    // A page shown again (the back button) may get its answers back after this script ran.
+    window.addEventListener("pageshow", function () { update(false); });
     form.addEventListener("change", function (event) {
       var name = event.target && event.target.name;
       if (groups.some(function (g) { return g.getAttribute("data-required-if") === name; })) update(true);

@@ -57,12 +57,30 @@ pub struct Config {
     /// `FORMS_CAPTCHA_VERIFY_URL`: where tokens are verified, when not the provider's own address
     /// (a stand-in in tests).
     pub captcha_verify_url: Option<String>,
+    /// `FORMS_OUTBOX_DIR`: where this process writes the outbox's e-mails as `.eml` files, when it
+    /// drains the outbox itself (locally: default `outbox/` beside the data file; under Lambda
+    /// never: the notifier does).
+    pub outbox_dir: Option<PathBuf>,
 }
 
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> Config {
+        let lambda_runtime = std::env::var("AWS_LAMBDA_RUNTIME_API").is_ok();
+        let data_file = std::env::var("FORMS_DATA_FILE")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_FILE));
+        let outbox_dir = (!lambda_runtime).then(|| {
+            std::env::var("FORMS_OUTBOX_DIR")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_file.with_file_name("outbox"))
+        });
         Config {
+            outbox_dir,
             table: std::env::var("TABLE_NAME")
                 .ok()
                 .filter(|v| !v.is_empty())
@@ -70,16 +88,12 @@ impl Config {
             endpoint: std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
                 .ok()
                 .filter(|v| !v.is_empty()),
-            lambda_runtime: std::env::var("AWS_LAMBDA_RUNTIME_API").is_ok(),
+            lambda_runtime,
             port: std::env::var("PORT")
                 .ok()
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(DEFAULT_PORT),
-            data_file: std::env::var("FORMS_DATA_FILE")
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_FILE)),
+            data_file,
             cors_origins: std::env::var("FORMS_CORS_ORIGINS")
                 .ok()
                 .map(|v| {
@@ -145,6 +159,7 @@ impl Default for Config {
             submissions_per_client: DEFAULT_SUBMISSIONS_PER_CLIENT,
             captcha_secret: None,
             captcha_verify_url: None,
+            outbox_dir: None,
         }
     }
 }

@@ -31,9 +31,11 @@ impl Content {
             .map_err(|e| errors.extend(e))
             .ok();
         let mut forms = BTreeMap::new();
+        let notifications = site.as_ref().and_then(|s| s.notifications.as_ref());
         for (id, file, text) in embedded::FORMS {
             match FormDef::from_yaml(id, file, text) {
                 Ok(def) => {
+                    errors.extend(forms::notify::check_form(notifications, &def, file, text));
                     forms.insert(id.to_string(), def);
                 }
                 Err(e) => errors.extend(e),

@@ -13,10 +13,14 @@ pub mod client;
 pub mod code;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod idempotency;
 #[cfg(feature = "local")]
 pub mod local;
 pub mod lookup;
+pub mod mail;
+pub mod notifier;
+pub mod outbox;
 pub mod pages;
 pub mod router;
 pub mod staff;
@@ -91,6 +95,28 @@ pub fn service_for(
         },
         _ => None,
     };
+    let mailer = match mail::Mailer::new(&content, config.site_url.as_deref()) {
+        Ok(m) => Some(m),
+        Err(err) => {
+            tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded");
+            None
+        }
+    };
+    let from = mailer.as_ref().and_then(mail::Mailer::from);
+    let outbox_wake = match (
+        &config.outbox_dir,
+        from,
+        tokio::runtime::Handle::try_current(),
+    ) {
+        (Some(dir), Some(from), Ok(runtime)) => {
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let outbox = outbox::Outbox::new(client.clone(), config.table.clone());
+            let sender = outbox::Sender::Files(dir.clone());
+            runtime.spawn(outbox::drain_on(outbox, sender, from, wake.clone()));
+            Some(wake)
+        }
+        _ => None,
+    };
     let app = App {
         captcha,
         content,
@@ -100,6 +126,8 @@ pub fn service_for(
         submissions_per_client: config.submissions_per_client,
         site_origin,
         cors_origins: config.cors_origins.clone(),
+        mailer,
+        outbox_wake,
     };
     Ok(router::router(Arc::new(app), &config.cors_origins))
 }

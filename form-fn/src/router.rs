@@ -49,6 +49,10 @@ pub struct App {
     pub cors_origins: Vec<String>,
     /// The challenge's verifier, when a form asks for one.
     pub captcha: Option<crate::captcha::Verifier>,
+    /// Renders the e-mails recorded with each submission (`None` when the templates fail).
+    pub mailer: Option<crate::mail::Mailer>,
+    /// Told after each stored submission, when this process drains the outbox itself (locally).
+    pub outbox_wake: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// Marks the answer given for a panic, so that it can be given as the client asked.
@@ -320,6 +324,8 @@ mod tests {
             cors_origins: Vec::new(),
             captcha: None,
             content,
+            mailer: None,
+            outbox_wake: None,
         });
         let routes = Router::new().route(
             "/api/boom",

@@ -16,7 +16,7 @@ pub mod report;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use forms::normalise::display_code;
 use forms::{FormDef, Status};
 
@@ -39,6 +39,8 @@ pub struct Staff {
     client: Client,
     table: String,
     content: Content,
+    /// Renders the e-mail a status change records for the beneficiary.
+    mailer: Option<crate::mail::Mailer>,
 }
 
 /// A failed operation, in words for the staff member.
@@ -69,16 +71,30 @@ impl Staff {
                     .join("\n"),
             )
         })?;
+        let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
+        let mailer = crate::mail::Mailer::new(&content, site_url.as_deref())
+            .map_err(|e| StaffError(e.to_string()))?;
         Ok(Staff {
             client,
             table: table.into(),
             content,
+            mailer: Some(mailer),
         })
     }
 
     /// The site the service was built for (its name, calendar and digits).
     pub fn site(&self) -> &forms::SiteConfig {
         &self.content.site
+    }
+
+    /// Every form of the site.
+    pub fn forms_all(&self) -> impl Iterator<Item = &FormDef> {
+        self.content.forms.values()
+    }
+
+    /// The mailer of the site's e-mails.
+    pub fn mailer(&self) -> Option<&crate::mail::Mailer> {
+        self.mailer.as_ref()
     }
 
     fn forms(&self, filter: &Filter) -> Result<Vec<&FormDef>, StaffError> {
@@ -234,9 +250,7 @@ impl Staff {
             }
             None => expr.push_str(" REMOVE #message"),
         }
-        let out = self
-            .client
-            .update_item()
+        let update = aws_sdk_dynamodb::types::Update::builder()
             .table_name(&self.table)
             .key(PK, AttributeValue::S(table::submission_pk(code)))
             .key(SK, AttributeValue::S(table::SK_SUBMISSION.to_string()))
@@ -250,12 +264,31 @@ impl Staff {
             .expression_attribute_names("#message", "message")
             .expression_attribute_names("#ver", table::VERSION)
             .set_expression_attribute_values(Some(values))
-            .return_values(ReturnValue::AllNew)
+            .build()
+            .map_err(|e| StaffError(format!("the status was not changed: {e}")))?;
+        // The e-mail to the beneficiary is recorded in the same write as the change.
+        let mails = match self.content.form(&record.form) {
+            Some(form) => crate::outbox::status_change_puts(
+                &self.table,
+                self.mailer.as_ref(),
+                form,
+                &record,
+                record.version + 1,
+                status,
+                message,
+            ),
+            None => Vec::new(),
+        };
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(
+                std::iter::once(TransactWriteItem::builder().update(update).build())
+                    .chain(mails)
+                    .collect(),
+            ))
             .send()
             .await
             .map_err(|e| sdk_error("the status was not changed", e))?;
-        out.attributes().and_then(Record::from_item).ok_or_else(|| {
-            StaffError("the status was changed but could not be read back".to_string())
-        })
+        self.show(code).await
     }
 }

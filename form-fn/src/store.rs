@@ -96,6 +96,32 @@ pub struct NewSubmission<'a> {
     pub idempotency: (String, Duration),
     /// Caught by the spam trap: kept apart and briefly (see [`crate::table`]).
     pub spam: bool,
+    /// Renders the e-mails recorded with it in the outbox (none for a trapped one).
+    pub mailer: Option<&'a crate::mail::Mailer>,
+}
+
+impl NewSubmission<'_> {
+    /// The outbox items of this submission under `code`, for its transaction. A template that
+    /// fails (the tests render each one) is logged and records none: the submission is still
+    /// stored.
+    fn outbox_puts(&self, table: &str, code: &str, now: u64) -> Vec<TransactWriteItem> {
+        let Some(mailer) = self.mailer.filter(|_| !self.spam) else {
+            return Vec::new();
+        };
+        match mailer.new_submission(
+            self.form,
+            code,
+            &self.received_at,
+            self.expected_by.as_deref(),
+            &self.answers.values,
+        ) {
+            Ok(mails) => crate::outbox::puts(table, code, 0, &mails, now),
+            Err(err) => {
+                tracing::error!(form = %self.form.id, error = %err, "e-mails not recorded");
+                Vec::new()
+            }
+        }
+    }
 }
 
 /// One status change.
@@ -548,6 +574,7 @@ impl Store {
                     ]
                     .into_iter()
                     .chain(lookup_puts(&self.table, new, &code, expires_at))
+                    .chain(new.outbox_puts(&self.table, &code, now))
                     .collect(),
                 ))
                 .send()

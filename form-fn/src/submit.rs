@@ -290,10 +290,17 @@ async fn handle(
         expected_by: expected_by(form),
         idempotency,
         spam: trapped,
+        mailer: app.mailer.as_ref(),
     };
     let stored = if trapped { "honeypot" } else { "stored" };
     match app.store.save(&new).await {
-        Ok(Saved::New(receipt)) => with_outcome(confirmed(app, json, form, &receipt), stored),
+        Ok(Saved::New(receipt)) => {
+            // Locally, the outbox is drained after the answer (on AWS, the table's stream does it).
+            if let Some(wake) = &app.outbox_wake {
+                wake.notify_one();
+            }
+            with_outcome(confirmed(app, json, form, &receipt), stored)
+        }
         Ok(Saved::Repeat(receipt)) => with_outcome(confirmed(app, json, form, &receipt), "repeat"),
         Err(err) => unavailable(err),
     }

@@ -13,6 +13,7 @@
 //! | attempt counter | `TRY#{scope}#{hmac hex}#{window start}` | `TRY` | `count`, `expires_at` |
 //! | erasure record | `AUDIT#{code}` | `ERASED` | `type` = `audit`, `action` = `erase`, `form`, `code`, `at`, `by` (staff member), `reason`, `expires_at` |
 //! | lookup keys complete | `META#lookup` | `META` | `at`: from then on every submission has its lookup keys |
+//! | outbox item (one e-mail to send) | `OUT#{code}` | `OUT#{seq:06}#{kind}` | `type` = `outbox`, `kind` (`staff`, `receipt`, `status`, `digest`), `code`, `to` (list of addresses), `subject`, `text`, `html` (rendered when recorded), `state` (`pending`, then `sent`, or `refused` when the mail service rejects it for good), `created_at`, `created` (epoch seconds), `attempts`, `settled_at`, `note` (the mail service's message id or the file written; an error kind), `gsi1pk` = `outbox#pending` and `gsi1sk` = `{created_at}#{code}#{sk}` while pending, `expires_at` |
 //!
 //! A submission caught by the spam trap (its hidden field filled in) is stored like any other, with
 //! `spam` = `true`, `gsi1pk` = `{form}#spam` (so it is in no list of open requests) and an
@@ -38,6 +39,15 @@
 //! `form-fn-admin person index` has written them (and the item `META#lookup`), finding a person
 //! also scans the table's submissions. A table created by [`create_if_missing`] starts complete.
 //!
+//! **Outbox** ([`crate::outbox`]): each e-mail a submission or a status change calls for is an
+//! item written in the same transaction (`seq` 0 for a submission's, the submission's new version
+//! for a status change's, so a change's e-mail is recorded once), with the condition that it does
+//! not exist yet. The daily digest's item has the code `DIGEST{yyyymmdd}`. An item is delivered at
+//! most once: it is marked `sent` with a condition that it is still `pending`, which also removes it
+//! from the index; on AWS the table's stream (new images) brings each new pending item to the
+//! notifier. It expires [`crate::outbox::KEEP_DAYS`] days after it was written (it holds addresses
+//! and the e-mail's text), and an erasure deletes a submission's outbox items with it.
+//!
 //! **Index `gsi1`** (projection: all): `gsi1pk` = `{form}#{status}`, `gsi1sk` =
 //! `{received_at}#{code}`. Staff list the submissions of one form in one status, oldest or newest
 //! first, or since a date, with one query; open requests are the statuses received, under_review,
@@ -51,7 +61,7 @@
 //! within days, so readers treat an item whose `expires_at` has passed as absent; the local store
 //! sweeps them on a timer, and `form-fn-admin purge-expired` deletes them at once.
 //!
-//! **Erasure** deletes a submission, its lookup keys and its idempotency key in one transaction
+//! **Erasure** deletes a submission, its lookup keys, its outbox items and its idempotency key in one transaction
 //! with the erasure record, which holds no personal data: no value, no contact, no hash of one.
 
 use std::collections::HashMap;

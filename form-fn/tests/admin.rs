@@ -8,19 +8,6 @@ use form_fn::staff::{Filter, Staff};
 use forms::Status;
 use serde_json::{Value, json};
 
-async fn submit(svc: &Service, form: &forms::FormDef, answers: &[(String, String)]) -> String {
-    let r = http()
-        .post(svc.url(&format!("/api/forms/{}", form.id)))
-        .header("accept", "application/json")
-        .json(&json_body(form, answers))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let body: Value = r.json().await.unwrap();
-    body["code"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     let svc = start().await;

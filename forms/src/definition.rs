@@ -349,6 +349,9 @@ pub struct FormDef {
     /// Markdown for the confirmation page: what happens next.
     #[serde(default)]
     pub next_steps: Option<String>,
+    /// Who among the staff hears of each new submission by e-mail ([`crate::notify`]).
+    #[serde(default)]
+    pub notify: Option<crate::notify::Notify>,
     pub fields: Vec<Field>,
 }
 
@@ -814,6 +817,7 @@ impl FormDef {
             response: None,
             retention_days: 0,
             next_steps: None,
+            notify: None,
             fields: vec![
                 field("code", "رمز المتابعة", "مثل K7M4-Q9TX-3HRP", FieldType::Code, "أدخل رمز المتابعة كما وصلك"),
                 field(

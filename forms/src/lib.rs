@@ -10,6 +10,7 @@ pub mod dates;
 pub mod definition;
 pub mod digits;
 pub mod normalise;
+pub mod notify;
 pub mod placeholder;
 pub mod plural;
 pub mod privacy;
@@ -23,6 +24,7 @@ pub mod status;
 pub mod validate;
 
 pub use definition::{Choice, Field, FieldType, FormDef, FormKind, Messages};
+pub use notify::{Notifications, Notify};
 pub use privacy::{Privacy, Recipient, Region, RightsContact};
 pub use response::{Response, ResponseKind};
 pub use site::{Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};

@@ -147,6 +147,9 @@ pub struct SiteConfig {
     /// The challenge provider for the forms with `captcha: true` (none by default).
     #[serde(default)]
     pub captcha: Option<crate::captcha::Captcha>,
+    /// The e-mails' sender and the staff's addresses (`None`: no e-mail is sent).
+    #[serde(default)]
+    pub notifications: Option<crate::notify::Notifications>,
 }
 
 fn default_forms_url() -> String {
@@ -195,6 +198,9 @@ impl SiteConfig {
                     ),
                 ));
             }
+        }
+        if let Some(n) = &site.notifications {
+            errors.extend(n.check(file, text));
         }
         if errors.is_empty() {
             Ok(site)

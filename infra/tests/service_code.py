@@ -17,6 +17,11 @@ NOT_IN_THE_LAMBDA = {
     "form-fn/src/bin/form-fn-admin.rs": "the staff command's entry point",
     "form-fn/src/local.rs": "the embedded development store (feature `local`), left out of the "
     "Lambda's build",
+    "form-fn/src/outbox.rs": "the outbox's delivery runs in NotifierFunction (test_notifier.py "
+    "checks its role); the service only adds the items' puts to its own transactions",
+    "form-fn/src/notifier.rs": "the notifier's stream handler (NotifierFunction)",
+    "form-fn/src/digest.rs": "the daily digest (NotifierFunction)",
+    "form-fn/src/bin/form-fn-notifier.rs": "the notifier's entry point (NotifierFunction)",
 }
 
 

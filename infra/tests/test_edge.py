@@ -33,8 +33,19 @@ def headers_policy(resources):
     return resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
 
 
-def csp(resources):
-    return " ".join(headers_policy(resources)["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"].split())
+def csp(resources, captcha=None):
+    """The pages' content policy: the strict one when no challenge provider is configured
+    (`captcha` None), else the one opened to `captcha`'s origins from the template's mapping."""
+    policy = headers_policy(resources)["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    condition, with_captcha, without = policy["Fn::If"]
+    assert condition == "HasCaptcha"
+    if captcha is None:
+        return " ".join(without.split())
+    text, names = with_captcha["Fn::Sub"]
+    for name, value in captcha.items():
+        text = text.replace("${" + name + "}", value)
+    assert "${" not in text, f"a name of the policy is not given: {text}"
+    return " ".join(text.split())
 
 
 # ------------------------------------------------------------------ clean URLs
@@ -159,6 +170,23 @@ def test_every_internal_link_reaches_a_built_file_through_cloudfront(site, built
 
 def test_the_policy_is_the_strict_one(resources):
     assert csp(resources) == STRICT_CSP
+
+
+@pytest.mark.parametrize("provider", ["turnstile", "hcaptcha"])
+def test_a_challenge_provider_opens_the_policy_to_its_origins_only(provider, template, resources):
+    """With a provider configured, its origins are let in for its script, frame and calls, and
+    every other directive stays as strict as without one."""
+    origins = template["Mappings"]["Captcha"][provider]
+    policy = directives(csp(resources, origins))
+    strict = directives(STRICT_CSP)
+    expected = set(origins["Origins"].split())
+    for name in ("script-src", "connect-src"):
+        assert set(policy[name]) == {"'self'"} | expected, name
+    assert set(policy["frame-src"]) == expected
+    for name, sources in strict.items():
+        if name not in ("script-src", "style-src"):
+            assert policy[name] == sources, name
+    assert "'unsafe-eval'" not in " ".join(policy["script-src"])
 
 
 def directives(policy):

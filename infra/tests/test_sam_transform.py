@@ -27,6 +27,7 @@ def transformed():
     template = load_template()
     # `sam deploy` uploads the built function and writes its S3 address here.
     template["Resources"]["FormFunction"]["Properties"]["CodeUri"] = "s3://artifacts/form-fn.zip"
+    template["Resources"]["NotifierFunction"]["Properties"]["CodeUri"] = "s3://artifacts/notifier.zip"
     region = os.environ.get("AWS_DEFAULT_REGION")
     os.environ["AWS_DEFAULT_REGION"] = "me-central-1"
     try:
@@ -66,7 +67,8 @@ def test_sam_adds_no_role_or_policy_of_its_own(transformed, template):
     for kind in ("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
         assert set(resources_of_type(transformed, kind)) == set(resources_of_type(template, kind)), kind
     permissions = resources_of_type(transformed, "AWS::Lambda::Permission").values()
-    assert {p["Properties"]["Principal"] for p in permissions} == {"apigateway.amazonaws.com"}
+    # The HTTP API invokes the service; the digest's schedule (EventBridge) the notifier.
+    assert {p["Properties"]["Principal"] for p in permissions} == {"apigateway.amazonaws.com", "events.amazonaws.com"}
 
 
 def test_the_transformed_template_passes_cfn_lint(transformed, tmp_path):

@@ -33,6 +33,8 @@ NOT_SET_IN_AWS = {
     "DEFAULT_SUBMISSIONS_PER_CLIENT) is the deployed value, tests lower or lift it",
     "FORMS_CAPTCHA_VERIFY_URL": "a stand-in of the challenge provider in tests; in AWS the "
     "provider's own verify address is used",
+    "FORMS_OUTBOX_DIR": "where the local service writes e-mails as .eml files; under Lambda it "
+    "drains no outbox (the notifier does, from the table's stream)",
 }
 
 # Set by the template ahead of the service change that reads them (merged separately). Once

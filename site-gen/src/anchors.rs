@@ -70,6 +70,30 @@ impl Anchors {
     }
 }
 
+/// Every `id="…"` in a page we rendered (attribute values are escaped, so a plain scan is exact).
+/// The page is scanned as bytes: only the ids are read as text.
+pub fn ids_in(html: &[u8]) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for at in memchr::memmem::find_iter(html, b" id=\"") {
+        let rest = &html[at + 5..];
+        if let Some(end) = memchr::memchr(b'"', rest) {
+            ids.insert(unescape(&String::from_utf8_lossy(&rest[..end])));
+        }
+    }
+    ids
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

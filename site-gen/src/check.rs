@@ -5,34 +5,25 @@ use std::collections::{HashMap, HashSet};
 
 use forms::dates::Day;
 use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
 
 use forms::Text;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::position;
 use crate::markdown;
-use crate::model::{Origin, Site};
-use crate::render::Output;
+use crate::model::{MarkdownSource, Origin, Site};
+use crate::render::Written;
 
 /// The served pages of a built site and the ids each holds.
-pub struct Targets {
-    pages: HashMap<String, HashSet<String>>,
+pub struct Targets<'a> {
+    pages: HashMap<String, &'a HashSet<String>>,
 }
 
-impl Targets {
+impl<'a> Targets<'a> {
     /// Indexes the rendered files.
-    pub fn new(outputs: &[Output]) -> Self {
-        let pages = outputs
-            .iter()
-            .map(|o| {
-                let ids = if o.path.ends_with(".html") {
-                    ids_in(&String::from_utf8_lossy(&o.bytes))
-                } else {
-                    HashSet::new()
-                };
-                (o.url_path(), ids)
-            })
-            .collect();
+    pub fn new(files: &'a [Written]) -> Self {
+        let pages = files.iter().map(|f| (f.url_path(), &f.ids)).collect();
         Targets { pages }
     }
 
@@ -43,34 +34,14 @@ impl Targets {
 
     /// The ids on the page at `path`.
     pub fn ids(&self, path: &str) -> Option<&HashSet<String>> {
-        self.pages.get(path)
+        self.pages.get(path).copied()
     }
-}
-
-/// Every `id="…"` in a page we rendered (attribute values are escaped, so a plain scan is exact).
-fn ids_in(html: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    for (i, _) in html.match_indices(" id=\"") {
-        let rest = &html[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(unescape(&rest[..end]));
-        }
-    }
-    ids
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// Runs the checks over the loaded site and its rendered files; `today` decides whether the next
 /// review has passed. The menu and links are checked only when every file was `loaded`.
-pub fn check_site(site: &Site, outputs: &[Output], today: Day, loaded: bool) -> Diagnostics {
-    let targets = Targets::new(outputs);
+pub fn check_site(site: &Site, files: &[Written], today: Day, loaded: bool) -> Diagnostics {
+    let targets = Targets::new(files);
     let mut d = Diagnostics::default();
     if loaded {
         check_nav(site, &targets, &mut d);
@@ -92,7 +63,14 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
         "replace it with the association's own detail, or set `example_values: true` in site.yaml while the details are examples",
     );
     let (file, text) = &site.config_file;
-    for value in site.config.contact.values() {
+    let notifications = site.config.notifications.iter().flat_map(|n| n.values());
+    for value in site
+        .config
+        .contact
+        .values()
+        .into_iter()
+        .chain(notifications)
+    {
         if forms::placeholder::looks_like_placeholder(value) {
             let (l, c) = forms::source::locate_value(text, value);
             d.push(
@@ -141,7 +119,7 @@ fn check_placeholders(site: &Site, d: &mut Diagnostics) {
 }
 
 /// The menu's paths and the home page's actions must be pages of the site.
-fn check_nav(site: &Site, targets: &Targets, d: &mut Diagnostics) {
+fn check_nav(site: &Site, targets: &Targets<'_>, d: &mut Diagnostics) {
     let (file, text) = &site.config_file;
     let track = forms::FormDef::track();
     let menu = site
@@ -246,7 +224,7 @@ fn locate_in_flow(text: &str, title: &str, value: &str) -> (usize, usize) {
         .unwrap_or_else(|| forms::source::locate_key(text, "path", Some(value)))
 }
 
-fn suggest(targets: &Targets, path: &str) -> Option<String> {
+fn suggest(targets: &Targets<'_>, path: &str) -> Option<String> {
     let with_slash = format!("{}/", path.trim_end_matches('/'));
     targets.has_page(&with_slash).then_some(with_slash)
 }
@@ -301,60 +279,105 @@ fn resolve(site: &Site, page: &str, dest: &str) -> Option<(String, Option<String
     Some((path, frag))
 }
 
-fn check_links(site: &Site, targets: &Targets, d: &mut Diagnostics) {
-    for source in &site.sources {
-        for link in markdown::links(&source.text) {
-            let Some((path, frag)) = resolve(site, &source.page, &link.dest) else {
-                continue;
+fn check_links(site: &Site, targets: &Targets<'_>, d: &mut Diagnostics) {
+    let pages = site.pages.iter().map(|p| Piece {
+        file: &p.doc.file,
+        origin: Origin::Body {
+            first_line: p.doc.body_line,
+        },
+        text: &p.doc.body,
+        page: &p.path,
+    });
+    let pieces: Vec<Piece<'_>> = site.sources.iter().map(Piece::from).chain(pages).collect();
+    // Every piece of Markdown is parsed again for its links: in parallel, for large sites.
+    let found: Vec<Diagnostics> = pieces
+        .par_iter()
+        .map(|piece| {
+            let mut d = Diagnostics::default();
+            links_of(site, piece, targets, &mut d);
+            d
+        })
+        .collect();
+    for f in found {
+        d.extend_all(f);
+    }
+}
+
+/// A piece of Markdown: where it was written, and the page it is shown on.
+struct Piece<'a> {
+    file: &'a str,
+    origin: Origin,
+    text: &'a str,
+    page: &'a str,
+}
+
+impl<'a> From<&'a MarkdownSource> for Piece<'a> {
+    fn from(s: &'a MarkdownSource) -> Self {
+        Piece {
+            file: &s.file,
+            origin: s.origin.clone(),
+            text: &s.text,
+            page: &s.page,
+        }
+    }
+}
+
+/// The broken links of one piece of Markdown.
+fn links_of(site: &Site, source: &Piece<'_>, targets: &Targets<'_>, d: &mut Diagnostics) {
+    for link in markdown::links(source.text) {
+        let Some((path, frag)) = resolve(site, source.page, &link.dest) else {
+            continue;
+        };
+        // Where the link is written: counted only for a broken one (it is a scan of the text).
+        let at = || match source.origin {
+            Origin::Body { first_line } => position(source.text, link.offset, first_line),
+            Origin::Value { line, column } => (line, column),
+        };
+        let Some(ids) = targets.ids(&path) else {
+            let hint = match suggest(targets, &path) {
+                Some(s) => Text::new(
+                    format!("هل تقصد {s}؟ عناوين الصفحات تنتهي بـ /"),
+                    format!("did you mean {s}? Addresses of pages end in /"),
+                ),
+                None => Text::new(
+                    "تحقق من العنوان: لا بد أن يكون صفحة يصنعها هذا الموقع، مثل /policy/",
+                    "check the address: it must be a page this site makes, such as /policy/",
+                ),
             };
-            let (l, c) = match source.origin {
-                Origin::Body { first_line } => position(&source.text, link.offset, first_line),
-                Origin::Value { line, column } => (line, column),
-            };
-            let Some(ids) = targets.ids(&path) else {
-                let hint = match suggest(targets, &path) {
-                    Some(s) => Text::new(
-                        format!("هل تقصد {s}؟ عناوين الصفحات تنتهي بـ /"),
-                        format!("did you mean {s}? Addresses of pages end in /"),
+            let (l, c) = at();
+            d.push(
+                Diagnostic::error(
+                    source.file,
+                    l,
+                    c,
+                    Text::new(
+                        format!("رابط معطّل: {} ليست صفحة من هذا الموقع", link.dest),
+                        format!("broken link: {} is not a page of this site", link.dest),
                     ),
-                    None => Text::new(
-                        "تحقق من العنوان: لا بد أن يكون صفحة يصنعها هذا الموقع، مثل /policy/",
-                        "check the address: it must be a page this site makes, such as /policy/",
+                )
+                .hint(hint),
+            );
+            continue;
+        };
+        if let Some(frag) = frag.filter(|f| !f.is_empty())
+            && !ids.contains(&frag)
+        {
+            let (l, c) = at();
+            d.push(
+                Diagnostic::error(
+                    source.file,
+                    l,
+                    c,
+                    Text::new(
+                        format!("رابط معطّل: ليس في {path} موضع باسم #{frag}"),
+                        format!("broken link: {path} has no anchor #{frag}"),
                     ),
-                };
-                d.push(
-                    Diagnostic::error(
-                        &source.file,
-                        l,
-                        c,
-                        Text::new(
-                            format!("رابط معطّل: {} ليست صفحة من هذا الموقع", link.dest),
-                            format!("broken link: {} is not a page of this site", link.dest),
-                        ),
-                    )
-                    .hint(hint),
-                );
-                continue;
-            };
-            if let Some(frag) = frag.filter(|f| !f.is_empty())
-                && !ids.contains(&frag)
-            {
-                d.push(
-                    Diagnostic::error(
-                        &source.file,
-                        l,
-                        c,
-                        Text::new(
-                            format!("رابط معطّل: ليس في {path} موضع باسم #{frag}"),
-                            format!("broken link: {path} has no anchor #{frag}"),
-                        ),
-                    )
-                    .hint(Text::new(
-                        "أسماء المواضع مأخوذة من العناوين: تصير المسافات -، وتُحذف الحركات وعلامات الترقيم",
-                        "anchors are made from headings: spaces become -, tashkeel and punctuation are dropped",
-                    )),
-                );
-            }
+                )
+                .hint(Text::new(
+                    "أسماء المواضع مأخوذة من العناوين: تصير المسافات -، وتُحذف الحركات وعلامات الترقيم",
+                    "anchors are made from headings: spaces become -, tashkeel and punctuation are dropped",
+                )),
+            );
         }
     }
 }

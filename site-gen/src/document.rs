@@ -23,7 +23,11 @@ impl Document {
     /// Splits `text`; a file that does not start with a front matter block is an error.
     pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let text = text.replace("\r\n", "\n");
+        let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
+            text.replace("\r\n", "\n").into()
+        } else {
+            text.into()
+        };
         let missing = || {
             Diagnostic::error(
                 file,

@@ -20,7 +20,9 @@ pub mod render;
 pub mod serve;
 pub mod service_digest;
 
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use forms::dates::Day;
@@ -28,7 +30,7 @@ use forms::dates::Day;
 use diagnostic::{Diagnostic, Diagnostics};
 pub use load::Overrides;
 use model::Site;
-use render::{Mode, Output, Templates};
+use render::{Mode, Output, Templates, Written};
 
 /// What to build, from where.
 #[derive(Debug, Clone)]
@@ -82,19 +84,45 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
 }
 
-/// Loads, renders in memory and checks the site, writing nothing.
+/// Loads, renders in memory and checks the site, writing nothing. Every file is kept (for tests
+/// and tools that look at them); `build` keeps none.
 pub fn check(config: &Config, mode: Mode) -> Checked {
+    let files = Mutex::new(Vec::new());
+    let made = make(config, mode, &|o| {
+        files.lock().expect("not poisoned").push(o)
+    });
+    let outputs = made.written.map(|_| {
+        let mut files = files.into_inner().expect("not poisoned");
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    });
+    Checked {
+        site: made.site,
+        outputs,
+        diagnostics: made.diagnostics,
+    }
+}
+
+/// What [`make`] made: the model, what is kept of every file handed over, and every problem.
+struct Made {
+    site: Option<Site>,
+    written: Option<Vec<Written>>,
+    diagnostics: Diagnostics,
+}
+
+/// Loads, renders and checks the site, handing every file to `emit` as it is rendered.
+fn make(config: &Config, mode: Mode, emit: &(dyn Fn(Output) + Sync)) -> Made {
     let (site, mut diagnostics) = load::load(&config.site, &config.overrides);
     let templates = Templates::read(&config.templates_dir());
     let today = config.today.unwrap_or_else(Day::today);
-    let outputs = match (&site, templates) {
-        (Some(site), Ok(t)) => match render::render_site(site, &t, mode, today) {
-            Ok(outputs) => {
+    let written = match (&site, templates) {
+        (Some(site), Ok(t)) => match render::render_site(site, &t, mode, today, emit) {
+            Ok(written) => {
                 // Links are checked once every file reads: a file that does not read has no
                 // anchors, and every link to it would be reported too.
                 let loaded = !diagnostics.has_errors();
-                diagnostics.extend_all(check::check_site(site, &outputs, today, loaded));
-                Some(outputs)
+                diagnostics.extend_all(check::check_site(site, &written, today, loaded));
+                Some(written)
             }
             Err(d) => {
                 diagnostics.extend_all(d);
@@ -107,9 +135,9 @@ pub fn check(config: &Config, mode: Mode) -> Checked {
         }
         (None, Ok(_)) => None,
     };
-    Checked {
+    Made {
         site,
-        outputs,
+        written,
         diagnostics: diagnostics.sorted(),
     }
 }
@@ -127,38 +155,69 @@ pub struct Built {
 /// Checks the site and, when it has no error, writes it to `out` (replacing it whole). The
 /// problems found are returned either way; on error `out` is left as it was.
 pub fn build(config: &Config, out: &Path, mode: Mode) -> (Result<Built, ()>, Diagnostics) {
+    let (_, built, diagnostics) = build_site(config, out, mode);
+    (built, diagnostics)
+}
+
+/// Like [`build`], and the site's model when it could be loaded.
+pub fn build_site(
+    config: &Config,
+    out: &Path,
+    mode: Mode,
+) -> (Option<Site>, Result<Built, ()>, Diagnostics) {
     let start = Instant::now();
-    let checked = check(config, mode);
-    let mut diagnostics = checked.diagnostics;
-    let outputs = match checked.outputs {
-        Some(o) if !diagnostics.has_errors() => o,
-        _ => return (Err(()), diagnostics),
+    let cannot_write = |e: io::Error| {
+        Diagnostic::error(
+            out.to_string_lossy(),
+            1,
+            1,
+            forms::Text::new(
+                format!("تعذّرت كتابة الموقع: {e}"),
+                format!("cannot write the site: {e}"),
+            ),
+        )
+        .hint(forms::Text::new(
+            "تأكد أن المجلد قابل للكتابة وأن القرص غير ممتلئ؛ بقي الموقع السابق كما هو",
+            "check that the folder is writable and the disk is not full; the previous site was kept",
+        ))
     };
-    if let Err(e) = output::write_atomically(out, &outputs) {
-        diagnostics.push(
-            Diagnostic::error(
-                out.to_string_lossy(),
-                1,
-                1,
-                forms::Text::new(
-                    format!("تعذّرت كتابة الموقع: {e}"),
-                    format!("cannot write the site: {e}"),
-                ),
-            )
-            .hint(forms::Text::new(
-                "تأكد أن المجلد قابل للكتابة وأن القرص غير ممتلئ؛ بقي الموقع السابق كما هو",
-                "check that the folder is writable and the disk is not full; the previous site was kept",
-            )),
-        );
-        return (Err(()), diagnostics);
+    let staging = match output::Staging::new(out) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut d = Diagnostics::default();
+            d.push(cannot_write(e));
+            return (None, Err(()), d);
+        }
+    };
+    // Each file goes into the staging folder as soon as it is rendered; after the first that
+    // cannot be written, the others are not tried and the build fails with that one problem.
+    let failed: Mutex<Option<io::Error>> = Mutex::new(None);
+    let made = make(config, mode, &|o| {
+        if failed.lock().expect("not poisoned").is_some() {
+            return;
+        }
+        if let Err(e) = staging.write(&o.path, &o.bytes) {
+            failed.lock().expect("not poisoned").get_or_insert(e);
+        }
+    });
+    let mut diagnostics = made.diagnostics;
+    if let Some(e) = failed.into_inner().expect("not poisoned") {
+        diagnostics.push(cannot_write(e));
     }
-    let pages = outputs.iter().filter(|o| o.path.ends_with(".html")).count();
-    (
-        Ok(Built {
-            pages,
-            files: outputs.len(),
-            elapsed: start.elapsed(),
-        }),
-        diagnostics,
-    )
+    let written = match made.written {
+        Some(w) if !diagnostics.has_errors() => w,
+        // The staging folder is removed as it is dropped.
+        _ => return (made.site, Err(()), diagnostics),
+    };
+    if let Err(e) = staging.commit() {
+        diagnostics.push(cannot_write(e));
+        return (made.site, Err(()), diagnostics);
+    }
+    let pages = written.iter().filter(|w| w.path.ends_with(".html")).count();
+    let built = Built {
+        pages,
+        files: written.len(),
+        elapsed: start.elapsed(),
+    };
+    (made.site, Ok(built), diagnostics)
 }

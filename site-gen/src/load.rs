@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use forms::{FormDef, SiteConfig};
 
 use crate::anchors::Anchors;
@@ -35,22 +37,22 @@ impl Folder<'_> {
     }
 
     fn read(&mut self, rel: &str) -> Option<String> {
-        match fs::read_to_string(self.root.join(rel)) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                let file = self.display(rel);
-                self.problems.push(Diagnostic::error(
-                    file,
-                    1,
-                    1,
-                    Text::new(
-                        format!("تعذّرت قراءة الملف: {e}"),
-                        format!("cannot read the file: {e}"),
-                    ),
-                ));
-                None
-            }
-        }
+        self.read_text(rel).map_err(|e| self.problems.push(e)).ok()
+    }
+
+    /// The text of `rel`, or the problem (usable from many threads).
+    fn read_text(&self, rel: &str) -> Result<String, Diagnostic> {
+        fs::read_to_string(self.root.join(rel)).map_err(|e| {
+            Diagnostic::error(
+                self.display(rel),
+                1,
+                1,
+                Text::new(
+                    format!("تعذّرت قراءة الملف: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
+            )
+        })
     }
 
     /// The files of `dir` ending in `ext`, by name; `_index.md` apart. Other files are warned of.
@@ -97,14 +99,12 @@ impl Folder<'_> {
     }
 
     fn document(&mut self, rel: &str) -> Option<Document> {
-        let text = self.read(rel)?;
-        match Document::parse(&self.display(rel), &text) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.problems.push(e);
-                None
-            }
-        }
+        self.parse(rel).map_err(|e| self.problems.push(e)).ok()
+    }
+
+    /// Reads and splits the Markdown file `rel`, or the problem (for reading files in parallel).
+    fn parse(&self, rel: &str) -> Result<Document, Diagnostic> {
+        Document::parse(&self.display(rel), &self.read_text(rel)?)
     }
 }
 
@@ -176,7 +176,8 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     let mut sources = Vec::new();
     // Without a readable site.yaml its own error is reported; a form's `captcha` is not also one.
     let captcha = config.as_ref().map(|c| c.captcha.is_some()).unwrap_or(true);
-    let (forms, unread) = load_forms(folder, &mut sources, captcha);
+    let notifications = config.as_ref().and_then(|c| c.notifications.clone());
+    let (forms, unread) = load_forms(folder, notifications.as_ref(), &mut sources, captcha);
     let config = config.map(|mut c| {
         if let Some(u) = &overrides.base_url {
             c.base_url = u.trim_end_matches('/').to_string();
@@ -263,12 +264,19 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
         None
     };
 
-    // The generic pages.
+    // The generic pages: there may be tens of thousands, read in parallel.
     let (_, files) = folder.list("pages", "md");
-    let docs: Vec<(String, Document)> = files
-        .iter()
-        .filter_map(|f| folder.document(f).map(|d| (stem(f), d)))
+    let read: Vec<Result<(String, Document), Diagnostic>> = files
+        .par_iter()
+        .map(|f| folder.parse(f).map(|d| (stem(f), d)))
         .collect();
+    let mut docs = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => folder.problems.push(e),
+        }
+    }
     let pages = Page::load_all(docs, &mut folder.problems);
 
     let policy = policy?;
@@ -294,7 +302,6 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
                 .map(|c| body_source(&c.doc, "/eligibility/")),
         );
     }
-    sources.extend(pages.iter().map(|p| body_source(&p.doc, &p.path)));
 
     let mut forms = forms;
     let position = |id: &str| {
@@ -332,6 +339,7 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
 /// as naming a missing form).
 fn load_forms(
     folder: &mut Folder,
+    notifications: Option<&forms::Notifications>,
     sources: &mut Vec<MarkdownSource>,
     captcha_configured: bool,
 ) -> (Vec<FormDef>, Vec<String>) {
@@ -365,6 +373,11 @@ fn load_forms(
                         )),
                     );
                 }
+                folder.problems.extend(
+                    forms::notify::check_form(notifications, &def, &file, &text)
+                        .into_iter()
+                        .map(Diagnostic::from),
+                );
                 let page = model::form_path(&def.id);
                 let mut add = |key: &str, after: Option<&str>, value: &Option<String>| {
                     if let Some(value) = value {

@@ -1,6 +1,8 @@
-//! Rendering the model with the templates into the files of the site, in memory. Pages are
-//! rendered in parallel; nothing is written here (see `build`).
+//! Rendering the model with the templates into the files of the site. Pages are rendered in
+//! parallel and each is handed over as soon as it is made (written to the staging folder by
+//! `build`, kept in memory by `check`); only its path and ids are kept here, for the checks.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,8 +14,9 @@ use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
+use crate::anchors::ids_in;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{Site, form_path};
+use crate::model::{Page, Site, form_path};
 use forms::Text;
 
 /// The path of the accessibility statement.
@@ -144,6 +147,34 @@ impl Output {
     }
 }
 
+/// What is kept of a file once it has been handed over: its place in the output folder and, for
+/// a page, the ids it holds (the link check needs nothing more).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: String,
+    pub ids: HashSet<String>,
+}
+
+impl Written {
+    /// What is kept of `output`.
+    pub fn of(output: &Output) -> Self {
+        let ids = if output.path.ends_with(".html") {
+            ids_in(&output.bytes)
+        } else {
+            HashSet::new()
+        };
+        Written {
+            path: output.path.clone(),
+            ids,
+        }
+    }
+
+    /// The address this file is served at.
+    pub fn url_path(&self) -> String {
+        url_path(&self.path)
+    }
+}
+
 /// The address a file of the output is served at.
 pub fn url_path(file: &str) -> String {
     match file.strip_suffix("index.html") {
@@ -152,11 +183,13 @@ pub fn url_path(file: &str) -> String {
     }
 }
 
-/// A page to render: the template, the page's information and what the template needs besides.
-struct Job {
+/// A page to render: the template, the page's information and what the template needs besides
+/// (a generic page's own content is added only when it is rendered, not held for every page).
+struct Job<'a> {
     template: &'static str,
     info: PageInfo,
     extra: Context,
+    page: Option<&'a Page>,
     out: String,
 }
 
@@ -235,7 +268,7 @@ impl<'a> HomeContext<'a> {
     }
 }
 
-fn jobs(site: &Site, today: Day) -> Vec<Job> {
+fn jobs(site: &Site, today: Day) -> Vec<Job<'_>> {
     let mut jobs = Vec::new();
     let page = |title: &str, path: &str, description: &Option<String>| PageInfo {
         title: title.to_string(),
@@ -256,6 +289,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
         template: "home.html",
         info: page(&site.config.short_name, "/", &None),
         extra: home,
+        page: None,
         out: "index.html".into(),
     });
     // The date a printed copy carries when no script sets it to the day of printing.
@@ -269,6 +303,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
         template: "policy.html",
         info: page(&site.policy.title, "/policy/", &site.policy.description),
         extra: policy,
+        page: None,
         out: out_file("/policy/"),
     });
     history_jobs(site, &mut jobs);
@@ -281,6 +316,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
             &site.channels.description,
         ),
         extra: Context::new(),
+        page: None,
         out: out_file("/channels/"),
     });
     if let Some(g) = &site.eligibility {
@@ -288,6 +324,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
             template: "eligibility.html",
             info: page(&g.title, "/eligibility/", &g.description),
             extra: Context::new(),
+            page: None,
             out: out_file("/eligibility/"),
         });
         for c in &g.categories {
@@ -304,6 +341,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
                 template: "form.html",
                 info,
                 extra: form_context(site, form, Some((&o.field, &o.value))),
+                page: None,
                 out: out_file(path),
             });
         }
@@ -314,6 +352,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
             template: "form.html",
             info: page(&form.title, &path, &None),
             extra: form_context(site, form, None),
+            page: None,
             out: out_file(&path),
         });
     }
@@ -321,6 +360,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
         template: "track.html",
         info: page(&track.title, "/track/", &None),
         extra: form_context(site, &track, None),
+        page: None,
         out: out_file("/track/"),
     });
     let mut extra = Context::new();
@@ -336,21 +376,22 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
             )),
         ),
         extra,
+        page: None,
         out: out_file(crate::model::privacy::PATH),
     });
     jobs.push(Job {
         template: "accessibility.html",
         info: page("بيان إمكانية الوصول", ACCESSIBILITY_PATH, &None),
         extra: Context::new(),
+        page: None,
         out: out_file(ACCESSIBILITY_PATH),
     });
     for p in &site.pages {
-        let mut extra = Context::new();
-        extra.insert("content", p);
         jobs.push(Job {
             template: "page.html",
             info: page(&p.title, &p.path, &p.description),
-            extra,
+            extra: Context::new(),
+            page: Some(p),
             out: out_file(&p.path),
         });
     }
@@ -371,7 +412,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job> {
 }
 
 /// The archive's pages: the list of versions, each archived version, and what changed in each.
-fn history_jobs(site: &Site, jobs: &mut Vec<Job>) {
+fn history_jobs(site: &Site, jobs: &mut Vec<Job<'_>>) {
     use crate::model::history::{ARCHIVE_PATH, CURRENT_CHANGES_PATH};
     let history = &site.history;
     if history.versions.is_empty() {
@@ -389,6 +430,7 @@ fn history_jobs(site: &Site, jobs: &mut Vec<Job>) {
             noindex: false,
         },
         extra,
+        page: None,
         out: out_file(ARCHIVE_PATH),
     });
     for v in &history.versions {
@@ -403,6 +445,7 @@ fn history_jobs(site: &Site, jobs: &mut Vec<Job>) {
                 noindex: false,
             },
             extra,
+            page: None,
             out: out_file(&v.path),
         });
     }
@@ -428,13 +471,14 @@ fn history_jobs(site: &Site, jobs: &mut Vec<Job>) {
                 noindex: false,
             },
             extra,
+            page: None,
             out: out_file(&path),
         });
     }
 }
 
 /// The public reports: the list with the trend, and one page per period.
-fn report_jobs(site: &Site, jobs: &mut Vec<Job>) {
+fn report_jobs(site: &Site, jobs: &mut Vec<Job<'_>>) {
     use crate::model::report::REPORTS_PATH;
     if site.reports.periods.is_empty() {
         return;
@@ -453,6 +497,7 @@ fn report_jobs(site: &Site, jobs: &mut Vec<Job>) {
             noindex: false,
         },
         extra,
+        page: None,
         out: out_file(REPORTS_PATH),
     });
     for r in &site.reports.periods {
@@ -470,13 +515,14 @@ fn report_jobs(site: &Site, jobs: &mut Vec<Job>) {
                 noindex: false,
             },
             extra,
+            page: None,
             out: out_file(&r.path),
         });
     }
 }
 
 /// A static error page at `/{status}.html`, which the host serves for that status.
-fn error_page(status: u16, title: &str, message: &str, retry: bool) -> Job {
+fn error_page(status: u16, title: &str, message: &str, retry: bool) -> Job<'static> {
     let mut extra = Context::new();
     extra.insert("status", &status);
     extra.insert("title", title);
@@ -491,6 +537,7 @@ fn error_page(status: u16, title: &str, message: &str, retry: bool) -> Job {
             noindex: true,
         },
         extra,
+        page: None,
         out: format!("{status}.html"),
     }
 }
@@ -523,14 +570,16 @@ impl<'a> From<&'a crate::model::Page> for PageLink<'a> {
     }
 }
 
-/// Renders every file of the site, built on `today`. Template errors are reported against the
-/// template's file.
+/// Renders every file of the site, built on `today`, handing each to `emit` as soon as it is
+/// made, and returns what the checks need of them, sorted by path. Template errors are reported
+/// against the template's file; `emit`'s own problems are its caller's to report.
 pub fn render_site(
     site: &Site,
     templates: &Templates,
     mode: Mode,
     today: Day,
-) -> Result<Vec<Output>, Diagnostics> {
+    emit: &(dyn Fn(Output) + Sync),
+) -> Result<Vec<Written>, Diagnostics> {
     let renderer = renderer(site, templates)?;
     let assets = templates.assets();
     let model = Context::from_serialize(ModelContext {
@@ -543,67 +592,76 @@ pub fn render_site(
         forms: &site.forms,
     })
     .expect("the model serialises");
+    let hand_over = |output: Output| {
+        let written = Written::of(&output);
+        emit(output);
+        written
+    };
     let jobs = jobs(site, today);
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+    let results: Vec<Result<Written, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let mut ctx = base_context(&site.config, &job.info, &assets);
             ctx.extend(model.clone());
             ctx.extend(job.extra.clone());
+            if let Some(page) = job.page {
+                ctx.insert("content", &page.content());
+            }
             ctx.insert("live_reload", &mode.live_reload);
             renderer
                 .render(job.template, &ctx)
-                .map(|html| Output {
-                    path: job.out.clone(),
-                    bytes: html.into_bytes(),
+                .map(|html| {
+                    hand_over(Output {
+                        path: job.out.clone(),
+                        bytes: html.into_bytes(),
+                    })
                 })
                 .map_err(|e| template_error(templates, job.template, &job.info.path, e))
         })
         .collect();
-    let mut outputs = Vec::new();
+    let mut written = Vec::new();
     let mut problems = Diagnostics::default();
     for r in results {
         match r {
-            Ok(o) => outputs.push(o),
+            Ok(w) => written.push(w),
             Err(d) => problems.push(d),
         }
     }
-    match renderer.render("sitemap.xml", &sitemap_context(site, &outputs)) {
-        Ok(xml) => outputs.push(Output {
+    match renderer.render("sitemap.xml", &sitemap_context(site, &written)) {
+        Ok(xml) => written.push(hand_over(Output {
             path: "sitemap.xml".into(),
             bytes: xml.into_bytes(),
-        }),
+        })),
         Err(e) => problems.push(template_error(templates, "sitemap.xml", "/sitemap.xml", e)),
     }
-    outputs.push(Output {
-        path: "robots.txt".into(),
-        bytes: format!(
-            "User-agent: *\nDisallow: {}/\n\nSitemap: {}/sitemap.xml\n",
-            site.config
-                .forms_url
-                .trim_start_matches(&site.config.base_url),
-            site.config.base_url
-        )
-        .into_bytes(),
-    });
-    outputs.push(Output {
-        path: assets.css_url.trim_start_matches('/').to_string(),
-        bytes: templates.css.clone(),
-    });
-    outputs.push(Output {
-        path: assets.js_url.trim_start_matches('/').to_string(),
-        bytes: templates.js.clone(),
-    });
-    outputs.push(Output {
-        path: FAVICON_FILE.into(),
-        bytes: templates.favicon.clone(),
-    });
+    let robots = format!(
+        "User-agent: *\nDisallow: {}/\n\nSitemap: {}/sitemap.xml\n",
+        site.config
+            .forms_url
+            .trim_start_matches(&site.config.base_url),
+        site.config.base_url
+    );
+    let statics = [
+        ("robots.txt".to_string(), robots.into_bytes()),
+        (
+            assets.css_url.trim_start_matches('/').to_string(),
+            templates.css.clone(),
+        ),
+        (
+            assets.js_url.trim_start_matches('/').to_string(),
+            templates.js.clone(),
+        ),
+        (FAVICON_FILE.to_string(), templates.favicon.clone()),
+    ];
+    for (path, bytes) in statics {
+        written.push(hand_over(Output { path, bytes }));
+    }
     problems.extend_all(check_service_templates(site, &renderer, templates));
     if problems.has_errors() {
         return Err(problems);
     }
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    written.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(written)
 }
 
 /// The shared renderer for this site, or the template errors.
@@ -657,11 +715,11 @@ fn template_error(
     ))
 }
 
-fn sitemap_context(site: &Site, outputs: &[Output]) -> Context {
-    let mut urls: Vec<String> = outputs
+fn sitemap_context(site: &Site, files: &[Written]) -> Context {
+    let mut urls: Vec<String> = files
         .iter()
         .filter(|o| o.path.ends_with("index.html"))
-        .map(Output::url_path)
+        .map(Written::url_path)
         .filter(|p| !(p.starts_with("/forms/") && p.matches('/').count() > 3))
         .map(|p| format!("{}{p}", site.config.base_url))
         .collect();

@@ -26,7 +26,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::render::{Mode, Templates};
-use crate::{Config, check, output};
+use crate::{Config, build_site};
 
 /// The script added to every page in `serve` only: reloads on a rebuild, shows a failed one.
 const RELOAD_JS: &str = r#"(function () {
@@ -42,6 +42,11 @@ const RELOAD_JS: &str = r#"(function () {
   });
 })();
 "#;
+
+/// How long a file must be left alone after a change before the site is rebuilt. An editor's
+/// save is a burst of events a few milliseconds apart (a temporary file written, renamed over the
+/// old one, its mode set), which this still makes one rebuild; a longer wait is only felt as lag.
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// Where and how to serve.
 #[derive(Debug, Clone)]
@@ -84,7 +89,7 @@ pub fn serve(mut config: Config, options: ServeOptions) -> Result<(), String> {
     rebuild(&config, &shared);
 
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(250), tx).map_err(|e| e.to_string())?;
+    let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| e.to_string())?;
     let templates = config.templates_dir();
     for path in [&config.site, &templates] {
         debouncer
@@ -99,7 +104,11 @@ pub fn serve(mut config: Config, options: ServeOptions) -> Result<(), String> {
             // Reading the files to rebuild is itself an event on some systems: rebuild only
             // when a file's size or time of change differs.
             let mut seen = stamps(&watched);
-            for result in rx {
+            while let Ok(mut result) = rx.recv() {
+                // Changes that came in while the last rebuild ran are one change.
+                while let Ok(next) = rx.try_recv() {
+                    result = result.or(next);
+                }
                 let now = stamps(&watched);
                 if result.is_ok() && now != seen {
                     seen = now;
@@ -171,27 +180,23 @@ fn router(shared: Arc<Shared>) -> Router {
 /// Builds into the served folder; on failure prints the problems and tells the open pages.
 fn rebuild(config: &Config, shared: &Shared) {
     let mode = Mode { live_reload: true };
-    let checked = check(config, mode);
-    let text = checked.diagnostics.text(shared.lang);
+    let (site, built, diagnostics) = build_site(config, &shared.out, mode);
+    let text = diagnostics.text(shared.lang);
     if !text.is_empty() {
         eprint!("{text}");
     }
-    match (&checked.outputs, checked.diagnostics.has_errors()) {
-        (Some(outputs), false) => match output::write_atomically(&shared.out, outputs) {
-            Ok(()) => {
-                println!("rebuilt: {} files", outputs.len());
-                if let (Some(site), Ok(t)) =
-                    (&checked.site, Templates::read(&config.templates_dir()))
-                    && let Some(page) = unavailable_page(site, &t, &shared.api)
-                {
-                    *shared.unavailable.lock().expect("not poisoned") = page;
-                }
-                let _ = shared.events.send(("reload".into(), String::new()));
+    match built {
+        Ok(built) => {
+            println!("rebuilt: {} files", built.files);
+            if let (Some(site), Ok(t)) = (&site, Templates::read(&config.templates_dir()))
+                && let Some(page) = unavailable_page(site, &t, &shared.api)
+            {
+                *shared.unavailable.lock().expect("not poisoned") = page;
             }
-            Err(e) => eprintln!("cannot write the preview: {e}"),
-        },
-        _ => {
-            let (errors, _) = checked.diagnostics.counts();
+            let _ = shared.events.send(("reload".into(), String::new()));
+        }
+        Err(()) => {
+            let (errors, _) = diagnostics.counts();
             eprintln!("not rebuilt: {errors} error(s); still serving the last good site");
             let _ = shared.events.send(("problems".into(), text));
         }

@@ -122,6 +122,20 @@ fn an_archived_version_is_published_with_its_approval_data_and_its_lists() {
 }
 
 #[test]
+fn a_build_writes_the_archive_the_version_and_both_changes_pages() {
+    let files = archived_then_edited().built();
+    for page in [
+        "policy/archive/index.html",
+        "policy/archive/2.1/index.html",
+        "policy/changes/index.html",
+    ] {
+        assert!(files.contains_key(page), "no {page} in the built folder");
+    }
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
+    assert!(sitemap.contains("/policy/archive/2.1/"), "{sitemap}");
+}
+
+#[test]
 fn the_changes_page_marks_each_section_and_the_words_that_changed() {
     let f = archived_then_edited();
     let pages = pages(&f);

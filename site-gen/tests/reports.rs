@@ -149,6 +149,16 @@ fn a_period_page_shows_the_figures_computed_from_the_distribution_with_charts_an
 }
 
 #[test]
+fn a_build_writes_the_reports_list_and_the_periods_page() {
+    let files = with_report("2026-Q1", REPORT).built();
+    for page in ["reports/index.html", "reports/2026-Q1/index.html"] {
+        assert!(files.contains_key(page), "no {page} in the built folder");
+    }
+    let page = String::from_utf8_lossy(&files["reports/2026-Q1/index.html"]);
+    assert!(page.contains("role=\"img\""), "the charts are written too");
+}
+
+#[test]
 fn numbers_and_periods_follow_the_site_settings() {
     let f = with_report("1447-09", &REPORT.replace("gregorian", "hijri"));
     f.edit("site.yaml", "digits: western", "digits: arabic-indic");

@@ -1244,3 +1244,51 @@ fn the_service_digest_follows_what_the_service_embeds_and_not_the_sites_own_fact
     .unwrap();
     assert_ne!(digest(), with_form, "a template");
 }
+
+#[test]
+fn a_trackable_forms_email_field_says_which_emails_will_come() {
+    for site in ["content", "examples/qana/content"] {
+        let checked = check(site, "2025-11-01");
+        let site_model = checked.site.as_ref().expect("the site loads");
+        let sends = site_model.config.notifications.is_some();
+        let mut promised = 0;
+        for (path, html) in pages(&checked) {
+            let Some(id) = path
+                .strip_prefix("/forms/")
+                .and_then(|p| p.strip_suffix('/'))
+            else {
+                continue;
+            };
+            let Some(form) = site_model.forms.iter().find(|f| f.id == id) else {
+                continue;
+            };
+            let doc = Html::parse_document(&html);
+            let said: Vec<ElementRef> = doc.select(&sel("[id$='-mail']")).collect();
+            let email = form.fields.iter().find(|f| f.kind == FieldType::Email);
+            match email {
+                Some(field) if form.trackable && sends => {
+                    assert_eq!(said.len(), 1, "{site}{path}");
+                    promised += 1;
+                    assert!(
+                        text(said[0]).contains("إيصالًا برمز المتابعة"),
+                        "{site}{path}"
+                    );
+                    let input = doc
+                        .select(&sel(&format!("#field-{}", field.name)))
+                        .next()
+                        .unwrap();
+                    let described = input.value().attr("aria-describedby").unwrap_or("");
+                    assert!(
+                        described.contains(&format!("field-{}-mail", field.name)),
+                        "{site}{path}: the field is described by it"
+                    );
+                }
+                _ => assert!(said.is_empty(), "{site}{path}: no e-mail field, no promise"),
+            }
+        }
+        assert!(
+            promised >= 2,
+            "{site}: its request and feedback forms say it"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs and faults.rs)
+# The form service's integration tests (form-fn/tests/service.rs, admin.rs, rights.rs, faults.rs and notify.rs)
 # once more, against a second, independent DynamoDB-compatible server: moto's, from PyPI, in a virtual environment,
 # on a free loopback port, one test at a time. moto is started through lib/moto_serialised.py,
 # which applies its requests one at a time as DynamoDB applies conditional writes atomically:
@@ -8,7 +8,8 @@
 # submissions here rather than 1,000 (FORM_FN_TEST_PER_CLIENT=4): moto copies the whole table on
 # every transaction, so one request at a time it cannot keep up with 1,000 within the service's
 # 9-second limit (they get 503 after their ten retries). The 1,000 run against the embedded store
-# (10-rust.sh).
+# (10-rust.sh). `--workspace`, as in 10-rust.sh: the dependencies are then built with the same
+# features, and the test binaries built there are run again rather than built anew.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -39,5 +40,5 @@ echo "moto_server on 127.0.0.1:$port"
 # moto, which would forget every table; 4 clients send at once (moto answers one at a time). Its
 # counts are printed (--nocapture).
 FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
-  cargo test --locked -p form-fn --test service --test admin --test rights --test faults -- --test-threads=1 \
+  cargo test --workspace --locked --test service --test admin --test rights --test faults --test notify -- --test-threads=1 \
   --nocapture

@@ -13,5 +13,6 @@ if cargo tree --locked -p form-fn --no-default-features -e normal --prefix none 
 fi
 cargo build --locked --release -p form-fn --no-default-features --bin form-fn
 ls -l "$target/release/form-fn"
+# `--workspace`, as in 10-rust.sh, so that the test is the one built there, not built again.
 FORM_FN_LAMBDA_BIN="$target/release/form-fn" \
-  cargo test --locked -p form-fn --test lambda -- --ignored
+  cargo test --workspace --locked --test lambda -- --ignored

@@ -76,8 +76,8 @@ print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
       f"{len(skipped)} skipped, each with its reason in the templates")
 PY
 echo "site-gen and form-fn: built for the tests of the built sites, infra/publish and ./dev"
-cargo build --locked -q -p site-gen
-cargo build --locked -q -p form-fn --bin form-fn
+# As 10-rust.sh builds them (its tests run the binaries), so that nothing is built again after it.
+cargo test --workspace --locked -q --no-run
 
 echo "pytest: infra/tests"
 PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" FORM_FN_BIN="$target/debug/form-fn" \

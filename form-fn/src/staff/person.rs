@@ -523,7 +523,8 @@ impl Staff {
         }
     }
 
-    /// Erases these submissions, each in one transaction with its lookup keys and idempotency key,
+    /// Erases these submissions, each in one transaction with its lookup keys, its outbox items
+    /// and its idempotency key,
     /// leaving for each an erasure record (form, code, time, staff member, reason; no personal
     /// data) kept for its form's `retention_days`. Codes already gone are skipped.
     pub async fn erase(
@@ -557,6 +558,11 @@ impl Staff {
                 self.identifiers_of(&record)
                     .iter()
                     .map(|id| self.delete_lookup(id, code)),
+            );
+            items.extend(
+                crate::outbox::deletes_for(&self.client, &self.table, code)
+                    .await
+                    .map_err(|e| StaffError(e.to_string()))?,
             );
             if let Some(idem) = item.get(table::IDEMPOTENCY_PK).and_then(|v| v.as_s().ok()) {
                 let delete = Delete::builder()

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod runtime;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -312,4 +314,18 @@ pub async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
         .output()
         .await
         .expect("form-fn-admin runs")
+}
+
+/// Posts `answers` to `form` as JSON, expects it stored, and returns its grouped tracking code.
+pub async fn submit(svc: &Service, form: &FormDef, answers: &[(String, String)]) -> String {
+    let r = http()
+        .post(svc.url(&format!("/api/forms/{}", form.id)))
+        .header("accept", "application/json")
+        .json(&json_body(form, answers))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["code"].as_str().unwrap().to_string()
 }

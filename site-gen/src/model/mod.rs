@@ -39,7 +39,8 @@ pub struct Site {
     pub history: PolicyHistory,
     /// The public periodic reports (`data/reports/`), oldest first.
     pub reports: report::Reports,
-    /// Every piece of Markdown, with where it was written, for the link check.
+    /// Every piece of Markdown but the generic pages' bodies (see `pages`), with where it was
+    /// written, for the link check.
     #[serde(skip)]
     pub sources: Vec<MarkdownSource>,
     /// `site.yaml`: its name as the user sees it, and its text, for problems found later.

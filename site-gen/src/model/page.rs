@@ -1,5 +1,6 @@
 //! Generic pages (`pages/*.md`), served at `/{slug}/`, that staff add without touching templates.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::anchors::Anchors;
@@ -39,18 +40,45 @@ struct PageMeta {
     toc: Option<bool>,
 }
 
-/// A generic page.
+/// A generic page. Its Markdown is rendered only when the page is ([`Page::content`]), so that
+/// a site of many pages never holds the HTML of all of them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
     pub slug: String,
     pub path: String,
     pub title: String,
     pub description: Option<String>,
+    /// `toc:` of the front matter: shown, not shown, or (unset) shown for two sections or more.
+    #[serde(skip)]
+    pub toc_setting: Option<bool>,
+    #[serde(skip)]
+    pub doc: Document,
+}
+
+/// A generic page as its template sees it (`content`): the page with its Markdown rendered.
+#[derive(Debug, Serialize)]
+pub struct PageContent<'a> {
+    #[serde(flatten)]
+    pub page: &'a Page,
     pub html: String,
     /// The page's sections (`##` headings), when it shows a table of contents; else empty.
     pub toc: Vec<TocEntry>,
-    #[serde(skip)]
-    pub doc: Document,
+}
+
+impl Page {
+    /// The page with its Markdown rendered; every heading gets an id unique on the page.
+    pub fn content(&self) -> PageContent<'_> {
+        let mut anchors = Anchors::with_reserved(&["main", "top", "toc", "toc-title"]);
+        let (html, mut toc) = markdown::to_html_with_toc(&self.doc.body, &mut anchors);
+        if !self.toc_setting.unwrap_or(toc.len() >= 2) {
+            toc.clear();
+        }
+        PageContent {
+            page: self,
+            html,
+            toc,
+        }
+    }
 }
 
 impl Page {
@@ -59,8 +87,13 @@ impl Page {
     pub fn load_all(files: Vec<(String, Document)>, problems: &mut Vec<Diagnostic>) -> Vec<Page> {
         let mut seen: std::collections::HashMap<String, String> = Default::default();
         let mut pages = Vec::new();
-        for (stem, doc) in files {
-            let meta: PageMeta = match doc.front_matter() {
+        // The front matter of each page in parallel; the checks across pages (slugs) in order.
+        let read: Vec<_> = files
+            .into_par_iter()
+            .map(|(stem, doc)| (stem, doc.front_matter::<PageMeta>(), doc))
+            .collect();
+        for (stem, meta, doc) in read {
+            let meta: PageMeta = match meta {
                 Ok(m) => m,
                 Err(e) => {
                     problems.push(e);
@@ -124,22 +157,12 @@ impl Page {
                 );
                 continue;
             }
-            let mut anchors = Anchors::with_reserved(&["main", "top", "toc", "toc-title"]);
-            let (html, mut toc) = markdown::to_html_with_toc(&doc.body, &mut anchors);
-            let wanted = match meta.toc {
-                Some(shown) => shown,
-                None => toc.len() >= 2,
-            };
-            if !wanted {
-                toc.clear();
-            }
             pages.push(Page {
                 path: format!("/{slug}/"),
                 slug,
                 title: meta.title,
                 description: meta.description,
-                html,
-                toc,
+                toc_setting: meta.toc,
                 doc,
             });
         }
