@@ -1164,7 +1164,7 @@ pub async fn export(
             .and_then(|v| v.parse().ok())
             .into_iter()
             .collect(),
-        since: None,
+        ..Default::default()
     };
     let records = match app.staff.list(&filter).await {
         Ok(r) => r,

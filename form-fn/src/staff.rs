@@ -2,9 +2,10 @@
 //! ([`crate::inbox`]): list submissions by form, status and date, show one, page through the
 //! inbox's list ([`queue`]); act on a case, each action conditional on the version the staff
 //! member saw ([`case`]: status with a message to the beneficiary, assign or refer, internal
-//! note, data checked against the documents, who opened it); export ([`export`]); and serve a
+//! note, data checked against the documents, who opened it); export ([`export`]); serve a
 //! person's rights: find, export, correct and erase their records, and purge what has outlived
-//! its retention ([`person`]). Callers parse and print; the rules are here.
+//! its retention ([`person`]); and the periodic report ([`report`]). Callers parse and print; the
+//! rules are here.
 //!
 //! The command runs with the staff member's own AWS credentials (profile, SSO or environment);
 //! the inbox with the service's role, after a Cognito sign-in. The DynamoDB calls are here, not in
@@ -14,6 +15,7 @@ pub mod case;
 pub mod export;
 pub mod person;
 pub mod queue;
+pub mod report;
 
 pub use case::ActionError;
 
@@ -32,6 +34,8 @@ pub struct Filter {
     pub form: Option<String>,
     pub statuses: Vec<Status>,
     pub since: Option<String>,
+    /// Received before this (an RFC 3339 time or a date: compared as text with `received_at`).
+    pub until: Option<String>,
 }
 
 /// The staff's view of the table.
@@ -99,6 +103,11 @@ impl Staff {
         &self.content
     }
 
+    /// The site the service was built for (its name, calendar and digits).
+    pub fn site(&self) -> &forms::SiteConfig {
+        &self.content.site
+    }
+
     /// Every form of the site.
     pub fn forms_all(&self) -> impl Iterator<Item = &FormDef> {
         self.content.forms.values()
@@ -150,15 +159,25 @@ impl Staff {
                             AttributeValue::S(table::gsi_pk(&form.id, *status)),
                         )
                         .set_exclusive_start_key(start.take());
-                    q = match &filter.since {
-                        Some(since) => q
-                            .key_condition_expression("#pk = :pk AND #sk >= :since")
-                            .expression_attribute_names("#sk", GSI_SK)
-                            .expression_attribute_values(
-                                ":since",
-                                AttributeValue::S(since.clone()),
-                            ),
-                        None => q.key_condition_expression("#pk = :pk"),
+                    let bound =
+                        |q: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+                         name: &str,
+                         value: &String| {
+                            q.expression_attribute_names("#sk", GSI_SK)
+                                .expression_attribute_values(name, AttributeValue::S(value.clone()))
+                        };
+                    q = match (&filter.since, &filter.until) {
+                        (Some(since), Some(until)) => {
+                            bound(bound(q, ":since", since), ":until", until)
+                                .key_condition_expression(
+                                    "#pk = :pk AND #sk BETWEEN :since AND :until",
+                                )
+                        }
+                        (Some(since), None) => bound(q, ":since", since)
+                            .key_condition_expression("#pk = :pk AND #sk >= :since"),
+                        (None, Some(until)) => bound(q, ":until", until)
+                            .key_condition_expression("#pk = :pk AND #sk < :until"),
+                        (None, None) => q.key_condition_expression("#pk = :pk"),
                     };
                     let page = q.send().await.map_err(|e| sdk_error("listing failed", e))?;
                     out.extend(

@@ -8,18 +8,6 @@ use form_fn::staff::{Filter, Staff};
 use forms::Status;
 use serde_json::{Value, json};
 
-/// Runs the built `form-fn-admin` binary against the test's store and table.
-async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
-        .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
-        .args(args)
-        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-        .env("FORMS_STAFF", "سعد")
-        .output()
-        .await
-        .expect("form-fn-admin runs")
-}
-
 #[tokio::test]
 async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     let svc = start().await;
@@ -73,6 +61,7 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
             form: Some(form.id.clone()),
             statuses: vec![Status::NeedsInfo],
             since: None,
+            until: None,
         })
         .await
         .unwrap();

@@ -16,6 +16,7 @@ pub mod plural;
 pub mod privacy;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod report;
 pub mod response;
 pub mod site;
 pub mod source;

@@ -7,6 +7,8 @@
 //! with `file:line:column`.
 
 pub mod anchors;
+pub mod archive;
+pub mod chart;
 pub mod check;
 pub mod diagnostic;
 pub mod document;

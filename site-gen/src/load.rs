@@ -10,9 +10,11 @@ use forms::{FormDef, SiteConfig};
 use crate::anchors::Anchors;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::document::Document;
+use crate::model::history::{ARCHIVE_DIR, ArchivedFiles, VersionText};
+use crate::model::report::{PeriodReport, REPORTS_DIR, Reports};
 use crate::model::{
-    self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, PrivacyNotice,
-    Site,
+    self, ChannelDirectory, EligibilityGuide, MarkdownSource, Origin, Page, Policy, PolicyHistory,
+    PrivacyNotice, Site,
 };
 use forms::Text;
 
@@ -278,6 +280,8 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
     let pages = Page::load_all(docs, &mut folder.problems);
 
     let policy = policy?;
+    let history = load_history(folder, &policy, &channels, eligibility.as_ref(), &config);
+    let reports = load_reports(folder, &config, &forms);
     sources.push(body_source(&policy.index, "/policy/"));
     sources.extend(
         policy
@@ -324,6 +328,8 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
         forms,
         pages,
         privacy,
+        history,
+        reports,
         sources,
         config_file: (site_file, site_text.unwrap_or_default()),
     })
@@ -405,4 +411,87 @@ fn load_forms(
         }
     }
     (forms, unread)
+}
+
+/// The versions filed in `policy/archive/`, compared with the current policy.
+fn load_history(
+    folder: &mut Folder,
+    policy: &Policy,
+    channels: &ChannelDirectory,
+    eligibility: Option<&EligibilityGuide>,
+    config: &SiteConfig,
+) -> PolicyHistory {
+    let mut archived = Vec::new();
+    let mut keys: Vec<String> = fs::read_dir(folder.root.join(ARCHIVE_DIR))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| !name.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    for key in keys {
+        let dir = format!("{ARCHIVE_DIR}/{key}");
+        let (index, files) = folder.list(&dir, "md");
+        let Some(index) = index.and_then(|f| folder.document(&f)) else {
+            let file = folder.display(&format!("{dir}/_index.md"));
+            folder.problems.push(
+                Diagnostic::error(
+                    file,
+                    1,
+                    1,
+                    Text::new(
+                        "الإصدار المحفوظ بلا ملف _index.md",
+                        "the filed version has no _index.md",
+                    ),
+                )
+                .hint(Text::new(
+                    "احذف المجلد واحفظ الإصدار من جديد بالأمر site-gen archive قبل تعديل النص",
+                    "remove the folder and file the version again with `site-gen archive` before editing",
+                )),
+            );
+            continue;
+        };
+        let sections = files.iter().filter_map(|f| folder.document(f)).collect();
+        archived.push(ArchivedFiles {
+            key,
+            index,
+            sections,
+        });
+    }
+    let current = VersionText::current(policy, channels, eligibility);
+    PolicyHistory::load(
+        policy,
+        &current,
+        archived,
+        config.calendar,
+        config.digits,
+        &mut folder.problems,
+    )
+}
+
+/// The public reports of `data/reports/`, each checked.
+fn load_reports(folder: &mut Folder, config: &SiteConfig, forms: &[FormDef]) -> Reports {
+    let (_, files) = folder.list(REPORTS_DIR, "yaml");
+    let mut periods = Vec::new();
+    for rel in files {
+        let Some(text) = folder.read(&rel) else {
+            continue;
+        };
+        let file = folder.display(&rel);
+        if let Some(p) = PeriodReport::load(
+            &stem(&rel),
+            &file,
+            &text,
+            config,
+            forms,
+            &mut folder.problems,
+        ) {
+            periods.push(p);
+        }
+    }
+    Reports::new(periods, config.digits)
 }

@@ -1,4 +1,4 @@
-//! The `site-gen` command: `build`, `check` and `serve` (see `site-gen --help`).
+//! The `site-gen` command: `build`, `check`, `archive` and `serve` (see `site-gen --help`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -112,6 +112,13 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Files the current version of the policy into policy/archive/{version}/ before it is
+    /// edited, so that it stays published; refuses when that version is filed with another text.
+    Archive {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        site: PathBuf,
     },
     /// Prints the digest of what the form service embeds from this site (its forms, templates
     /// and what it uses of site.yaml): the deployment compares it with the deployed service's to
@@ -231,6 +238,16 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Archive { site } => match site_gen::archive::archive(&site) {
+            Ok(filed) => {
+                println!("{}", filed.message());
+                ExitCode::SUCCESS
+            }
+            Err(refused) => {
+                eprintln!("{}", refused.message());
+                ExitCode::FAILURE
+            }
+        },
         Command::ServiceDigest { site } => {
             match service_digest(&config(site, Overrides::default())) {
                 Ok(digest) => {

@@ -298,6 +298,7 @@ fn jobs(site: &Site, today: Day) -> Vec<Job<'_>> {
         "built_text",
         &today.display(site.config.calendar, site.config.digits, None),
     );
+    policy.insert("history", &site.history);
     jobs.push(Job {
         template: "policy.html",
         info: page(&site.policy.title, "/policy/", &site.policy.description),
@@ -305,6 +306,8 @@ fn jobs(site: &Site, today: Day) -> Vec<Job<'_>> {
         page: None,
         out: out_file("/policy/"),
     });
+    history_jobs(site, &mut jobs);
+    report_jobs(site, &mut jobs);
     jobs.push(Job {
         template: "channels.html",
         info: page(
@@ -406,6 +409,116 @@ fn jobs(site: &Site, today: Day) -> Vec<Job<'_>> {
         true,
     ));
     jobs
+}
+
+/// The archive's pages: the list of versions, each archived version, and what changed in each.
+fn history_jobs(site: &Site, jobs: &mut Vec<Job<'_>>) {
+    use crate::model::history::{ARCHIVE_PATH, CURRENT_CHANGES_PATH};
+    let history = &site.history;
+    if history.versions.is_empty() {
+        return;
+    }
+    let title = format!("الإصدارات السابقة من {}", site.policy.title);
+    let mut extra = Context::new();
+    extra.insert("history", history);
+    jobs.push(Job {
+        template: "policy_archive.html",
+        info: PageInfo {
+            title,
+            path: ARCHIVE_PATH.into(),
+            description: None,
+            noindex: false,
+        },
+        extra,
+        page: None,
+        out: out_file(ARCHIVE_PATH),
+    });
+    for v in &history.versions {
+        let mut extra = Context::new();
+        extra.insert("version", v);
+        jobs.push(Job {
+            template: "policy_version.html",
+            info: PageInfo {
+                title: format!("{}: {}", v.policy.title, v.label),
+                path: v.path.clone(),
+                description: None,
+                noindex: false,
+            },
+            extra,
+            page: None,
+            out: out_file(&v.path),
+        });
+    }
+    let changes = history
+        .versions
+        .iter()
+        .filter_map(|v| Some((v.changes.as_ref()?, v.changes_path.clone()?)))
+        .chain(
+            history
+                .current_changes
+                .as_ref()
+                .map(|c| (c, CURRENT_CHANGES_PATH.to_string())),
+        );
+    for (c, path) in changes {
+        let mut extra = Context::new();
+        extra.insert("changes", c);
+        jobs.push(Job {
+            template: "policy_changes.html",
+            info: PageInfo {
+                title: format!("ما الذي تغيّر في {}", c.to.label),
+                path: path.clone(),
+                description: None,
+                noindex: false,
+            },
+            extra,
+            page: None,
+            out: out_file(&path),
+        });
+    }
+}
+
+/// The public reports: the list with the trend, and one page per period.
+fn report_jobs(site: &Site, jobs: &mut Vec<Job<'_>>) {
+    use crate::model::report::REPORTS_PATH;
+    if site.reports.periods.is_empty() {
+        return;
+    }
+    let mut extra = Context::new();
+    extra.insert("reports", &site.reports);
+    jobs.push(Job {
+        template: "reports.html",
+        info: PageInfo {
+            title: "التقارير الدورية".into(),
+            path: REPORTS_PATH.into(),
+            description: Some(format!(
+                "تقارير {} الدورية عن رضا المستفيدين وجودة الخدمة.",
+                site.config.short_name
+            )),
+            noindex: false,
+        },
+        extra,
+        page: None,
+        out: out_file(REPORTS_PATH),
+    });
+    for r in &site.reports.periods {
+        let mut extra = Context::new();
+        extra.insert("report", r);
+        jobs.push(Job {
+            template: "report.html",
+            info: PageInfo {
+                title: format!("تقرير رضا المستفيدين وجودة الخدمة: {}", r.label),
+                path: r.path.clone(),
+                description: Some(format!(
+                    "رضا المستفيدين وجودة الخدمة في {} ({}).",
+                    site.config.short_name, r.label
+                )),
+                noindex: false,
+            },
+            extra,
+            page: None,
+            out: out_file(&r.path),
+        });
+    }
 }
 
 /// A static error page at `/{status}.html`, which the host serves for that status.

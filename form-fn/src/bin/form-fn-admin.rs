@@ -10,6 +10,7 @@ use form_fn::config::{Config, local_endpoint_file};
 use form_fn::lookup::{Identifier, Kind};
 use form_fn::staff::export::record_json;
 use form_fn::staff::person::{CorrectError, Reason};
+use form_fn::staff::report::ReportRequest;
 use form_fn::staff::{Filter, Staff, StaffError};
 use form_fn::store::Record;
 use form_fn::table;
@@ -72,6 +73,14 @@ Staff accounts (the Cognito user pool of COGNITO_USER_POOL_ID; your own AWS cred
       authenticator app
   staff disable EMAIL
   staff enable EMAIL
+The periodic report (satisfaction survey and service quality):
+  report --period P [--calendar gregorian|hijri] [--survey F] [--service-field F] [--out DIR]
+         [--public CONTENT_DIR]
+      P is a month (2026-03), a quarter (2026-Q1) or a year (2026), Hijri when --calendar hijri
+      (default: the site's calendar, Gregorian when it shows both); writes report-P.html and
+      report-P.csv (every figure, for staff) into DIR (default: here), and with --public the
+      file CONTENT_DIR/data/reports/P.yaml that the site publishes at /reports/P/ (aggregates
+      only, no figure of fewer than 5 people)
 
 --by names you in the records of corrections and erasures (default: FORMS_STAFF, else your login
 name). The table is --table, else TABLE_NAME, else forms. AWS credentials are your own (profile,
@@ -152,6 +161,14 @@ enum Command {
         version: Option<u64>,
     },
     PurgeExpired,
+    Report {
+        period: forms::report::Period,
+        calendar: Option<forms::report::PeriodCalendar>,
+        survey: Option<String>,
+        service_field: Option<String>,
+        out: PathBuf,
+        public: Option<PathBuf>,
+    },
 }
 
 /// Whose records `person erase` erases.
@@ -194,6 +211,12 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let mut note = None;
     let mut refer = false;
     let mut clear_message = false;
+    let mut period = None;
+    let mut calendar = None;
+    let mut survey = None;
+    let mut service_field = None;
+    let mut out = None;
+    let mut public = None;
     let value = |it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>, flag: &str| {
         it.next()
             .cloned()
@@ -254,6 +277,29 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
                     UsageError(format!("--version {v:?}: write the number show prints"))
                 })?);
             }
+            "--period" => {
+                let p = value(&mut it, "--period")?;
+                period = Some(forms::report::Period::parse(&p).ok_or_else(|| {
+                    UsageError(format!(
+                        "--period {p:?}: write a month (2026-03), a quarter (2026-Q1) or a year (2026)"
+                    ))
+                })?);
+            }
+            "--calendar" => {
+                calendar = Some(match value(&mut it, "--calendar")?.as_str() {
+                    "gregorian" => forms::report::PeriodCalendar::Gregorian,
+                    "hijri" => forms::report::PeriodCalendar::Hijri,
+                    other => {
+                        return Err(UsageError(format!(
+                            "--calendar {other:?}: use gregorian or hijri"
+                        )));
+                    }
+                })
+            }
+            "--survey" => survey = Some(value(&mut it, "--survey")?),
+            "--service-field" => service_field = Some(value(&mut it, "--service-field")?),
+            "--out" => out = Some(PathBuf::from(value(&mut it, "--out")?)),
+            "--public" => public = Some(PathBuf::from(value(&mut it, "--public")?)),
             "-h" | "--help" => return Err(UsageError(USAGE.to_string())),
             flag if flag.starts_with("--") => {
                 return Err(UsageError(format!("unknown option {flag}")));
@@ -264,7 +310,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let mut pos = positional.into_iter();
     let name = pos.next().ok_or_else(|| {
         UsageError(
-            "a command is needed: list, show, set-status, assign, note, checked, export, person, correct, purge-expired or staff"
+            "a command is needed: list, show, set-status, assign, note, checked, export, person, correct, purge-expired, report or staff"
                 .to_string(),
         )
     })?;
@@ -449,9 +495,19 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             }
         }
         "purge-expired" => Command::PurgeExpired,
+        "report" => Command::Report {
+            period: period.ok_or_else(|| {
+                UsageError("report needs --period (2026-03, 2026-Q1 or 2026)".to_string())
+            })?,
+            calendar,
+            survey,
+            service_field,
+            out: out.unwrap_or_else(|| PathBuf::from(".")),
+            public,
+        },
         other => {
             return Err(UsageError(format!(
-                "unknown command {other:?}: use list, show, set-status, assign, note, checked, export, person, correct, purge-expired or staff"
+                "unknown command {other:?}: use list, show, set-status, assign, note, checked, export, person, correct, purge-expired, report or staff"
             )));
         }
     };
@@ -674,6 +730,52 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
         Command::PurgeExpired => {
             let n = staff.purge_expired().await?;
             eprintln!("{n} item(s) past their retention deleted");
+        }
+        Command::Report {
+            period,
+            calendar,
+            survey,
+            service_field,
+            out,
+            public,
+        } => {
+            let calendar = calendar.unwrap_or(match staff.site().calendar {
+                forms::Calendar::Hijri => forms::report::PeriodCalendar::Hijri,
+                _ => forms::report::PeriodCalendar::Gregorian,
+            });
+            let report = staff
+                .report(&ReportRequest {
+                    period,
+                    calendar,
+                    survey,
+                    service_field,
+                    today: forms::dates::Day::today(),
+                })
+                .await?;
+            let key = period.key();
+            let write = |path: PathBuf, bytes: &[u8]| -> Result<(), StaffError> {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StaffError(format!("{}: {e}", dir.display())))?;
+                }
+                std::fs::write(&path, bytes)
+                    .map_err(|e| StaffError(format!("{}: {e}", path.display())))?;
+                eprintln!("written: {}", path.display());
+                Ok(())
+            };
+            write(
+                out.join(format!("report-{key}.html")),
+                report.html(&staff.site().name).as_bytes(),
+            )?;
+            write(out.join(format!("report-{key}.csv")), &report.csv())?;
+            if let Some(content) = public {
+                write(
+                    content
+                        .join(forms::report::REPORTS_DIR)
+                        .join(format!("{key}.yaml")),
+                    report.public().to_yaml().as_bytes(),
+                )?;
+            }
         }
     }
     Ok(())

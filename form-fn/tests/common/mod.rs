@@ -305,6 +305,18 @@ pub fn http() -> reqwest::Client {
         .unwrap()
 }
 
+/// Runs the built `form-fn-admin` binary against the test's store and table.
+pub async fn admin(svc: &Service, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_form-fn-admin"))
+        .args(["--endpoint", &svc.endpoint, "--table", &svc.table])
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
+        .env("FORMS_STAFF", "سعد")
+        .output()
+        .await
+        .expect("form-fn-admin runs")
+}
+
 /// Posts `answers` to `form` as JSON, expects it stored, and returns its grouped tracking code.
 pub async fn submit(svc: &Service, form: &FormDef, answers: &[(String, String)]) -> String {
     let r = http()

@@ -66,6 +66,20 @@ pub struct Category {
     pub doc: Document,
 }
 
+impl Category {
+    /// Its criteria and commitments (one list, as the policy writes them) and its verification,
+    /// as the Markdown of its file.
+    pub fn markdown_lists(&self) -> (Vec<String>, Vec<String>) {
+        match self.doc.front_matter::<CategoryMeta>() {
+            Ok(m) => (
+                m.criteria.into_iter().chain(m.commitments).collect(),
+                m.verification,
+            ),
+            Err(_) => (Vec::new(), Vec::new()),
+        }
+    }
+}
+
 /// The value of a form's choice field that a category selects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChosenOption {

@@ -2,18 +2,22 @@
 //! into these types (unknown or missing keys and wrong types are errors with their place), so
 //! templates never see an unchecked map.
 
+pub mod changes;
 pub mod channel;
 pub mod eligibility;
+pub mod history;
 pub mod listing;
 pub mod page;
 pub mod policy;
 pub mod privacy;
+pub mod report;
 
 use forms::{FormDef, SiteConfig};
 use serde::Serialize;
 
 pub use channel::{Channel, ChannelDirectory};
 pub use eligibility::{Category, EligibilityGuide};
+pub use history::PolicyHistory;
 pub use page::Page;
 pub use policy::{Approval, Policy, Role, Section};
 pub use privacy::PrivacyNotice;
@@ -31,6 +35,10 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The privacy notice, made from `site.yaml` and the forms.
     pub privacy: PrivacyNotice,
+    /// The archived versions of the policy and what changed between them.
+    pub history: PolicyHistory,
+    /// The public periodic reports (`data/reports/`), oldest first.
+    pub reports: report::Reports,
     /// Every piece of Markdown but the generic pages' bodies (see `pages`), with where it was
     /// written, for the link check.
     #[serde(skip)]

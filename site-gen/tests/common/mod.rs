@@ -59,6 +59,32 @@ impl Fixture {
     pub fn config(&self) -> Config {
         config(&self.site(), "2025-11-01")
     }
+
+    /// Builds the site into a folder (each file written as it is rendered), and returns that
+    /// folder's files after asserting they are, byte for byte, the files `check` makes in memory.
+    pub fn built(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let out = self.dir.path().join("public");
+        let mode = site_gen::render::Mode::default();
+        let (built, d) = site_gen::build(&self.config(), &out, mode);
+        assert!(built.is_ok() && !d.has_errors(), "{d}");
+        let files = snapshot(&out);
+        let in_memory: std::collections::BTreeMap<String, Vec<u8>> =
+            site_gen::check(&self.config(), mode)
+                .outputs
+                .unwrap()
+                .into_iter()
+                .map(|o| (o.path, o.bytes))
+                .collect();
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            in_memory.keys().collect::<Vec<_>>()
+        );
+        assert!(
+            files == in_memory,
+            "a built file differs from the one checked"
+        );
+        files
+    }
 }
 
 /// The configuration for the site in `site`, with the repository's templates, on `today`.

@@ -2,6 +2,8 @@
 // language and direction.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { lowContrastInPage } from './contrast.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -62,4 +64,21 @@ export function languageInPage() {
     direction: getComputedStyle(root).direction,
     bodyDirection: getComputedStyle(document.body).direction,
   };
+}
+
+/**
+ * Asserts that the open page is Arabic and right to left, has no axe-core violation, and shows
+ * every text at a readable contrast at 375 and 1280 px (the page needs JavaScript on).
+ */
+export async function auditPage(page) {
+  const { lang, dir, direction } = await page.evaluate(languageInPage);
+  assert.deepEqual({ lang, dir, direction }, { lang: 'ar', dir: 'rtl', direction: 'rtl' });
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const { checked, failures } = await page.evaluate(lowContrastInPage);
+    assert.ok(checked > 0, 'text was measured');
+    assert.deepEqual(failures, [], `${width} px: ${JSON.stringify(failures, null, 2)}`);
+  }
 }
