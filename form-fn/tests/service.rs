@@ -1275,14 +1275,17 @@ async fn a_thousand_submissions_from_fifty_clients_are_each_stored_once() {
                         .json(&answers)
                         .send()
                 };
-                // A 503 says nothing was saved and to send again: the client does, with its key.
+                // A 503 says nothing was saved and to send again: the client does, with its key,
+                // waiting a little longer each time (a slow store, such as moto answering one
+                // request at a time, may need several seconds to catch up).
                 let mut r = send().await.unwrap();
-                for _ in 0..10 {
+                for attempt in 1..=30u64 {
                     if r.status() != StatusCode::SERVICE_UNAVAILABLE {
                         break;
                     }
                     assert!(r.headers().contains_key("retry-after"));
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    let wait = (100 * attempt).min(1_000);
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
                     r = send().await.unwrap();
                 }
                 assert_eq!(r.status(), StatusCode::CREATED);

@@ -7,7 +7,7 @@
 # condition that makes a double click one record. The test of 50 concurrent clients sends 200
 # submissions here rather than 1,000 (FORM_FN_TEST_PER_CLIENT=4): moto copies the whole table on
 # every transaction, so one request at a time it cannot keep up with 1,000 within the service's
-# 9-second limit (they get 503 after their ten retries). The 1,000 run against the embedded store
+# 9-second limit (they get 503 even after their retries). The 1,000 run against the embedded store
 # (10-rust.sh). `--workspace`, as in 10-rust.sh: the dependencies are then built with the same
 # features, and the test binaries built there are run again rather than built anew. The same
 # moto server is the staff's Cognito user pool for staff.rs (FORM_FN_TEST_COGNITO): it issues
