@@ -1,7 +1,7 @@
 """Who may do what in AWS: the publisher and caseworker policies and the GitHub deploy role of
 infra/template.yaml, tied to the calls the code makes. The caseworker policy grants exactly the
-DynamoDB operations that form-fn-admin's list, show, set-status and export make (read from
-form-fn's source); the publisher policy exactly what infra/publish's AWS CLI commands need; the
+DynamoDB operations that form-fn-admin's casework subcommands make (read from form-fn's source,
+following a transaction into its items, the beneficiary's e-mail of a status change among them); the publisher policy exactly what infra/publish's AWS CLI commands need; the
 deploy role trusts one repository's environment only."""
 
 import re
@@ -9,13 +9,16 @@ import re
 import pytest
 
 from conftest import FORM_FN, REPO, strip_comments_and_tests
-from test_service_ties import OPERATIONS
+from test_service_ties import OPERATIONS, TRANSACTION_ITEMS
 
 ADMIN = FORM_FN / "src" / "bin" / "form-fn-admin.rs"
 STAFF_FILES = [FORM_FN / "src" / "staff.rs", *sorted((FORM_FN / "src" / "staff").glob("*.rs"))]
 # The staff command's subcommands a caseworker runs (the Command variants of form-fn-admin). A
 # person's rights (find, correct, erase) and purge-expired are not casework.
-CASEWORK = {"List", "Show", "SetStatus", "Export"}
+CASEWORK = {"List", "Show", "SetStatus", "Assign", "Note", "Checked", "Export"}
+OUTBOX_RS = FORM_FN / "src" / "outbox.rs"
+# Stands for the call text of the outbox's e-mail items, written in a status change's transaction.
+OUTBOX_ITEMS = "outbox::status_change_puts"
 GITHUB_OIDC = "token.actions.githubusercontent.com"
 
 
@@ -73,12 +76,28 @@ def calls_of(method, code, seen=None):
     out = []
     for m in re.finditer(r"\.([a-z_]+)\s*\(\s*\)", body):
         op = m.group(1)
-        if op in OPERATIONS:
-            assert OPERATIONS[op], f"Staff::{method} uses .{op}(): extend this test for transactions"
+        if op in OPERATIONS and OPERATIONS[op] is None:
+            out.extend(transaction_calls(method, body, code))
+        elif op in OPERATIONS:
             call = body[m.start() : body.find(".send()", m.start())]
             out.append((OPERATIONS[op], method, call))
     for callee in re.findall(r"\bself\s*\.\s*([a-z_]+)\s*\(", body):
         out.extend(calls_of(callee, code, seen))
+    return out
+
+
+def transaction_calls(method, body, code):
+    """(IAM action, method, item) of each item of a transaction `method` writes: the items it builds,
+    and the outbox's e-mail items when the staff code adds them (`outbox::status_change_puts`)."""
+    out = []
+    for m in re.finditer(r"\b(Put|Update|Delete|ConditionCheck)::builder\s*\(\s*\)", body):
+        out.append((TRANSACTION_ITEMS[m.group(1)], method, body[m.start() : body.find(".build()", m.start())]))
+    if f"{OUTBOX_ITEMS}(" in code:
+        outbox = strip_comments_and_tests(OUTBOX_RS.read_text(encoding="utf-8"))
+        puts = fn_body(outbox, "status_change_puts")
+        assert puts and "Put::builder()" in outbox, "the outbox's e-mail items changed: update this test"
+        out.append(("dynamodb:PutItem", OUTBOX_ITEMS, OUTBOX_ITEMS))
+    assert out, f"Staff::{method} writes a transaction whose items this test does not find"
     return out
 
 
@@ -90,13 +109,14 @@ def casework_calls():
     return calls
 
 
-def test_the_caseworker_may_make_exactly_the_calls_of_list_show_set_status_and_export(resources):
+def test_the_caseworker_may_make_exactly_the_calls_of_the_casework_subcommands(resources):
     granted = {a for s in statements(resources["CaseworkerPolicy"]) for a in as_list(s["Action"])}
     assert granted == {action for action, _, _ in casework_calls()}
     assert all(s["Effect"] == "Allow" for s in statements(resources["CaseworkerPolicy"]))
 
 
 def test_the_caseworker_queries_the_index_only_and_reads_and_updates_submissions_only(resources):
+    """The index, the submissions, and the e-mails a status change records: nothing else."""
     table_rs = strip_comments_and_tests((FORM_FN / "src" / "table.rs").read_text(encoding="utf-8"))
     gsi = re.search(r'pub const GSI: &str = "([^"]+)"', table_rs).group(1)
     prefix = re.search(r'fn submission_pk\([^)]*\)\s*->\s*String\s*\{\s*format!\("([^{"]*)\{', table_rs).group(1)
@@ -107,6 +127,11 @@ def test_the_caseworker_queries_the_index_only_and_reads_and_updates_submissions
     for action, method, call in casework_calls():
         s = by_action[action]
         resource = s["Resource"]
+        if call == OUTBOX_ITEMS:
+            prefix_out = re.search(r'pub const PREFIX: &str = "([^"]+)"', OUTBOX_RS.read_text(encoding="utf-8")).group(1)
+            assert resource == {"Fn::GetAtt": ["SubmissionsTable", "Arn"]}
+            assert s["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{prefix_out}*"]}}
+            continue
         if action == "dynamodb:Query":
             assert ".index_name(GSI)" in call.replace(" ", ""), f"Staff::{method} queries the table itself"
             assert resource == {"Fn::Sub": f"${{SubmissionsTable.Arn}}/index/{gsi}"}
