@@ -4,11 +4,11 @@
 # on a free loopback port, one test at a time. moto is started through lib/moto_serialised.py,
 # which applies its requests one at a time as DynamoDB applies conditional writes atomically:
 # moto's own threaded server does not, and two simultaneous submissions could both pass the
-# condition that makes a double click one record. The test of 50 concurrent clients sends 200
-# submissions here rather than 1,000 (FORM_FN_TEST_PER_CLIENT=4): moto copies the whole table on
-# every transaction, so one request at a time it cannot keep up with 1,000 within the service's
-# 9-second limit (they get 503 even after their retries). The 1,000 run against the embedded store
-# (10-rust.sh). `--workspace`, as in 10-rust.sh: the dependencies are then built with the same
+# condition that makes a double click one record. The test of 1,000 submissions from 50 concurrent
+# clients sends 40 from 10 here (FORM_FN_TEST_CLIENTS, FORM_FN_TEST_PER_CLIENT): moto copies the
+# whole table on every transaction (a submission writes its e-mails too), so answering one request
+# at a time it keeps 50 waiting clients past the service's 9-second limit (503 even after their
+# retries). The 1,000 from 50 run against the embedded store (10-rust.sh). `--workspace`, as in 10-rust.sh: the dependencies are then built with the same
 # features, and the test binaries built there are run again rather than built anew. The same
 # moto server is the staff's Cognito user pool for staff.rs (FORM_FN_TEST_COGNITO): it issues
 # RS256 tokens and serves each pool's keys; and the mail service (SES) of notify.rs.
@@ -42,6 +42,6 @@ echo "moto_server on 127.0.0.1:$port"
 # moto, which would forget every table; 4 clients send at once (moto answers one at a time). Its
 # counts are printed (--nocapture).
 FORM_FN_TEST_ENDPOINT="http://127.0.0.1:$port" FORM_FN_TEST_COGNITO="http://127.0.0.1:$port" \
-  FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
+  FORM_FN_TEST_CLIENTS=10 FORM_FN_TEST_PER_CLIENT=4 FORM_FN_FAULT_CLIENTS=4 \
   cargo test --workspace --locked --test service --test admin --test rights --test faults --test notify --test staff -- --test-threads=1 \
   --nocapture

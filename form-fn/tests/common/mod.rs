@@ -113,7 +113,7 @@ pub async fn start_configured(
         }
     };
     let table = table_name();
-    let db = form_fn::table::client(Some(&endpoint)).await;
+    let db = patient(form_fn::table::client(Some(&endpoint)).await);
     form_fn::table::create_if_missing(&db, &table)
         .await
         .expect("the table is created");
@@ -157,6 +157,17 @@ impl Service {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+}
+
+/// `db` without the service's time limits: the test's own reads of the store (a scan of a whole
+/// table of moto's, on a loaded machine) may take longer than a request of the service may.
+pub fn patient(db: aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
+    let config = db
+        .config()
+        .to_builder()
+        .timeout_config(aws_sdk_dynamodb::config::timeout::TimeoutConfig::disabled())
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
 }
 
 /// Every submission item in `table` (a scan, for tests only).
