@@ -1341,3 +1341,59 @@ pub async fn accounts_action(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(age_days: u64) -> Row {
+        Row {
+            code: "K7M4-Q9TX-3HRP".to_string(),
+            href: app::case_path("K7M4Q9TX3HRP"),
+            form_title: "طلب".to_string(),
+            status: Status::Received,
+            status_label: "تم الاستلام",
+            received_at: "2025-10-20T09:30:00Z".to_string(),
+            age_days,
+            expected_by: None,
+            overdue: false,
+            assignee: None,
+        }
+    }
+
+    #[test]
+    fn the_list_says_how_old_each_case_is_in_arabic_grammar() {
+        let content = crate::content::Content::embedded().expect("the embedded site loads");
+        let pages = crate::pages::Pages::new(&content, None).expect("the templates load");
+        let view = ListView {
+            me: Me {
+                email: "local",
+                role: Role::Manager,
+                role_label: Role::Manager.label(),
+                manager: true,
+                csrf: "x",
+            },
+            forms: Vec::new(),
+            statuses: Vec::new(),
+            whose: String::new(),
+            overdue: false,
+            q: String::new(),
+            rows: [0, 1, 2, 11].into_iter().map(listed).collect(),
+            next: None,
+            first: None,
+            query_string: String::new(),
+            notice: None,
+        };
+        let html = pages.staff("inbox.html", "صندوق الطلبات", app::STAFF_INBOX, &view);
+        let digits = content.site.digits;
+        for said in [
+            "(اليوم)".to_string(),
+            "(منذ يوم واحد)".to_string(),
+            "(منذ يومين)".to_string(),
+            format!("(منذ {} يومًا)", forms::digits::localise("11", digits)),
+        ] {
+            assert!(html.contains(&said), "{said} is not in the list:\n{html}");
+        }
+        assert!(!html.contains(" يوم)"), "a bare «يوم» after a number");
+    }
+}

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { artifacts, launch, sites } from './lib/setup.js';
 import { serveSite } from './lib/server.js';
 import { crawl } from './lib/crawl.js';
-import { axeViolations } from './lib/audit.js';
+import { axeViolations, inScriptedCopy } from './lib/audit.js';
 import { lowContrastInPage } from './lib/contrast.js';
 import { htmlErrors } from './lib/vnu.js';
 import { records } from './lib/store.js';
 import { arabicIndic, badAnswers, firstParagraph, formDefinitions, goodAnswers, western } from './lib/answers.js';
-import { TRACKING_CODE, fill, formPosting, hiddenControlsInPage, submit, valuesInPage, visibleText } from './lib/forms.js';
+import { TRACKING_CODE, fill, fillTrack, formPosting, hiddenControlsInPage, submit, valuesInPage, visibleText } from './lib/forms.js';
 
 /** The Arabic label of the status every new request starts in. */
 const RECEIVED = 'تم الاستلام';
@@ -80,25 +80,14 @@ function nextSteps(definition) {
  * a page with JavaScript on, at the same address (its style sheets load from the same server).
  */
 async function auditAnswer(page, what, mode) {
-  let audited = page;
-  let context = null;
-  if (!mode.javaScriptEnabled) {
-    const html = await page.content();
-    const url = page.url().split('#')[0];
-    context = await browser.newContext({ viewport: { width: 375, height: 800 } });
-    audited = await context.newPage();
-    await audited.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-    await audited.goto(url, { waitUntil: 'load' });
-  }
-  try {
+  const audit = async (audited) => {
     const violations = await axeViolations(audited);
     assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
     const { checked, failures } = await audited.evaluate(lowContrastInPage);
     assert.ok(checked > 0, `${what}: no text was measured`);
     assert.deepEqual(failures, [], `${what}: ${JSON.stringify(failures, null, 2)}`);
-  } finally {
-    await context?.close();
-  }
+  };
+  await (mode.javaScriptEnabled ? audit(page) : inScriptedCopy(page, audit));
 }
 
 /** The definition's contact field (the phone asked for again on follow-up), if any. */
@@ -312,17 +301,6 @@ for (const { site, server, definitions, formPages, trackPage } of setups) {
       }
     }
   });
-}
-
-/** Fills the follow-up form: the tracking code and the contact (phone) as typed. */
-async function fillTrack(form, code, contact) {
-  const inputs = form.locator('input:not([type=hidden]):not([type=submit])');
-  const names = await inputs.evaluateAll((els) => els.filter((e) => e.getClientRects().length && e.tabIndex >= 0).map((e) => e.name));
-  const codeName = names.find((n) => /code/i.test(n));
-  const contactName = names.find((n) => n !== codeName);
-  assert.ok(codeName && contactName, `the follow-up form asks for a code and a contact: ${names.join(', ')}`);
-  await form.locator(`[name="${codeName}"]`).fill(code);
-  await form.locator(`[name="${contactName}"]`).pressSequentially(contact);
 }
 
 test('the service\'s answer pages are valid HTML (Nu HTML Checker)', async () => {

@@ -98,7 +98,7 @@ if [ -n "${BROWSER_TESTS:-}" ]; then read -r -a files <<<"$BROWSER_TESTS"; else 
 store_files=() other_files=()
 for f in "${files[@]}"; do
   case "$f" in
-    forms.test.js | conditional.test.js | idempotency.test.js | lighthouse.test.js) store_files+=("$f") ;;
+    forms.test.js | conditional.test.js | idempotency.test.js | staff.test.js | lighthouse.test.js) store_files+=("$f") ;;
     *) other_files+=("$f") ;;
   esac
 done

@@ -27,6 +27,26 @@ export async function axeViolations(page) {
 }
 
 /**
+ * Runs `audit(copy)` on a copy of `page` with JavaScript on, at the same address and viewport,
+ * and resolves to what it returns. For pages opened with JavaScript off: axe-core works with
+ * timers, which never fire there (its run would wait for ever). The copy is the same HTML as
+ * `page` shows now; its style sheets and images load from the same server.
+ */
+export async function inScriptedCopy(page, audit) {
+  const html = await page.content();
+  const url = page.url().split('#')[0];
+  const context = await page.context().browser().newContext({ viewport: page.viewportSize() });
+  try {
+    const copy = await context.newPage();
+    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.goto(url, { waitUntil: 'load' });
+    return await audit(copy);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * Runs in the page: what makes it scroll sideways. `scroll` is how far the document is wider
  * than the window; `elements` lists visible elements that stick out of the window without
  * being inside a scrolling box of their own.

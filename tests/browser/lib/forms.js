@@ -49,6 +49,20 @@ export async function fill(form, answers) {
   }
 }
 
+/**
+ * Fills the follow-up form `form` as a person does: the tracking code and the contact (phone) as
+ * typed, into the fields a person can see and reach (never the honeypot).
+ */
+export async function fillTrack(form, code, contact) {
+  const inputs = form.locator('input:not([type=hidden]):not([type=submit])');
+  const names = await inputs.evaluateAll((els) => els.filter((e) => e.getClientRects().length && e.tabIndex >= 0).map((e) => e.name));
+  const codeName = names.find((n) => /code/i.test(n));
+  const contactName = names.find((n) => n !== codeName);
+  if (!codeName || !contactName) throw new Error(`the follow-up form asks for a code and a contact: ${names.join(', ')}`);
+  await form.locator(`[name="${codeName}"]`).fill(code);
+  await form.locator(`[name="${contactName}"]`).pressSequentially(contact);
+}
+
 /** Runs in the page: the current value of every named control of `form`. */
 export function valuesInPage(form) {
   const values = {};
