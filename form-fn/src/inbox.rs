@@ -45,6 +45,8 @@ pub const MSG_SIGN_IN: &str = "سجّل الدخول أولًا.";
 /// A caseworker on a page for managers, or on another's case.
 pub const MSG_FORBIDDEN: &str = "هذه الصفحة ليست ضمن صلاحياتك. ارجع إلى صندوق الطلبات.";
 
+pub mod interview;
+
 type Fields = HashMap<String, String>;
 
 fn html(status: StatusCode, body: String) -> Response {

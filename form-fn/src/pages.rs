@@ -215,6 +215,33 @@ impl Pages {
             .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
     }
 
+    /// A staff page holding a form's fields (`templates/staff/{name}`, with `view` as `v`):
+    /// `form_body.html`'s context (the form, `action`, the answers as posted and their errors)
+    /// and `staff` for the staff's own fields.
+    #[allow(clippy::too_many_arguments)]
+    pub fn staff_form<T: Serialize, S: Serialize>(
+        &self,
+        name: &str,
+        title: &str,
+        path: &str,
+        view: &T,
+        form: &FormDef,
+        values: &BTreeMap<String, serde_json::Value>,
+        errors: &[FieldError],
+        staff: &S,
+    ) -> String {
+        let mut ctx = self.context(title, path);
+        ctx.insert("v", view);
+        ctx.insert("form", form);
+        ctx.insert("action", path);
+        ctx.insert("values", values);
+        ctx.insert("errors", errors);
+        ctx.insert("preselect", &serde_json::Value::Null);
+        ctx.insert("staff", staff);
+        self.render(&format!("staff/{name}"), &ctx)
+            .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
+    }
+
     /// An error page.
     pub fn error(&self, view: &ErrorView<'_>) -> String {
         let mut ctx = self.context(view.title, "/");
