@@ -71,6 +71,8 @@ pub struct Pages {
     renderer: Option<Renderer>,
     assets: Assets,
     track_form: FormDef,
+    /// The survey's address for each form whose confirmation invites to it.
+    invites: BTreeMap<String, String>,
 }
 
 impl Pages {
@@ -99,6 +101,7 @@ impl Pages {
             renderer: Some(renderer),
             assets,
             track_form: content.track.clone(),
+            invites: content.survey_invites(),
         })
     }
 
@@ -162,6 +165,7 @@ impl Pages {
         ctx.insert("code", &view.code);
         ctx.insert("received_at", &view.received_at);
         ctx.insert("expected_by", &view.expected_by);
+        ctx.insert("survey_url", &self.invites.get(&view.form.id));
         self.render("received.html", &ctx).unwrap_or_else(|| {
             let code = view
                 .code
