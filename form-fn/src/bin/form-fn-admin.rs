@@ -1076,6 +1076,46 @@ mod tests {
     }
 
     #[test]
+    fn an_interview_takes_its_form_channel_and_answers() {
+        let inv = parse(&args(&[
+            "interview",
+            "--form",
+            "survey",
+            "--channel",
+            "in-person",
+            "overall=5",
+            "comment=a=b",
+        ]))
+        .unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Interview {
+                form: "survey".into(),
+                channel: forms::report::SurveyChannel::InPerson,
+                answers: vec![
+                    ("overall".into(), "5".into()),
+                    ("comment".into(), "a=b".into())
+                ],
+            }
+        );
+        let err = |a: &[&str]| parse(&args(a)).unwrap_err().0;
+        assert!(err(&["interview", "--channel", "phone"]).contains("--form"));
+        assert!(err(&["interview", "--form", "survey"]).contains("in-person"));
+        assert!(err(&["interview", "--form", "survey", "--channel", "web"]).contains("in-person"));
+        assert!(
+            err(&[
+                "interview",
+                "--form",
+                "survey",
+                "--channel",
+                "phone",
+                "overall"
+            ])
+            .contains("FIELD=VALUE")
+        );
+    }
+
+    #[test]
     fn person_mistakes_say_what_is_expected() {
         let err = |a: &[&str]| parse(&args(a)).unwrap_err().0;
         assert!(err(&["person", "find"]).contains("--phone, --email or --id"));
