@@ -8,8 +8,19 @@
 // - shows a field that is required only for some answers of another (data-required-if, see
 //   form_body.html) when one of them is chosen, marked aria-required, and hides it otherwise with
 //   its controls disabled, so nothing is sent for it; a polite live region says what appeared.
+// - chooses the option a link names (`/forms/survey/?service=request`, the survey invitation of
+//   forms::invite) when nothing of that choice is chosen yet.
 (function () {
   "use strict";
+  if (window.URLSearchParams && window.location.search) {
+    var asked = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form input.choice__input").forEach(function (input) {
+      if (asked.get(input.name) !== input.value || !input.form) return;
+      var group = input.form.querySelectorAll("input.choice__input");
+      for (var i = 0; i < group.length; i++) if (group[i].name === input.name && group[i].checked) return;
+      input.checked = true;
+    });
+  }
   function key() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
     return String(Date.now()) + "-" + Math.random().toString(16).slice(2);

@@ -39,6 +39,15 @@ pub const STAFF_EXPORT: &str = "/api/staff/export";
 pub const STAFF_ACCOUNTS: &str = "/api/staff/staff";
 /// An action on staff accounts (POST, managers): `invite`, `disable` or `enable`.
 pub const STAFF_ACCOUNTS_ACTION: &str = "/api/staff/staff/{action}";
+/// The surveys that take an interview's answer (GET): straight to the one, or a list.
+pub const STAFF_INTERVIEWS: &str = "/api/staff/interviews";
+/// A survey's answer given in an interview: the form (GET) and its entry (POST).
+pub const STAFF_INTERVIEW: &str = "/api/staff/interviews/{form}";
+
+/// The interview page of the survey `form`.
+pub fn interview_path(form: &str) -> String {
+    STAFF_INTERVIEW.replace("{form}", form)
+}
 
 /// The case page's address.
 pub fn case_path(code: &str) -> String {

@@ -65,6 +65,18 @@ impl Content {
         self.forms.get(id)
     }
 
+    /// The invitation to the survey of each form that has one, by form id
+    /// ([`forms::invite::survey_invite`]; relative to the site).
+    pub fn survey_invites(&self) -> BTreeMap<String, String> {
+        self.forms
+            .values()
+            .filter_map(|f| {
+                let url = forms::invite::survey_invite(self.forms.values(), f)?;
+                Some((f.id.clone(), url))
+            })
+            .collect()
+    }
+
     /// The template file with this name, if the templates folder has it.
     pub fn template(&self, name: &str) -> Option<&str> {
         self.templates

@@ -45,6 +45,8 @@ pub const MSG_SIGN_IN: &str = "سجّل الدخول أولًا.";
 /// A caseworker on a page for managers, or on another's case.
 pub const MSG_FORBIDDEN: &str = "هذه الصفحة ليست ضمن صلاحياتك. ارجع إلى صندوق الطلبات.";
 
+pub mod interview;
+
 type Fields = HashMap<String, String>;
 
 fn html(status: StatusCode, body: String) -> Response {
@@ -791,6 +793,7 @@ fn event_label(kind: &str) -> &'static str {
         "refer" => "تحويل إلى المسؤول المختص",
         "checked" => "مطابقة البيانات مع المستندات الرسمية",
         "status" => "تغيير الحالة",
+        "interview" => "إدخال استبيان من مقابلة",
         _ => "إجراء",
     }
 }

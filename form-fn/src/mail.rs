@@ -66,6 +66,8 @@ pub struct MailError(String, String);
 pub struct Mailer {
     site: SiteConfig,
     renderer: Renderer,
+    /// The survey's address (relative) for each form whose closing invites to it.
+    invites: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -110,7 +112,11 @@ impl Mailer {
             .map(|(n, t)| (n.as_str(), t.as_str()));
         let renderer =
             Renderer::new(&site, templates).map_err(|e| MailError("*".into(), e.to_string()))?;
-        Ok(Mailer { site, renderer })
+        Ok(Mailer {
+            site,
+            renderer,
+            invites: content.survey_invites(),
+        })
     }
 
     /// The site's `notifications:`, when it sends e-mails.
@@ -230,6 +236,12 @@ impl Mailer {
         ctx.insert("status", &status);
         ctx.insert("status_label", status.label(form.kind));
         ctx.insert("message", &message);
+        // A closed case invites to the survey (nothing of the person in the link).
+        let survey_url = (!status.is_open())
+            .then(|| self.invites.get(&form.id))
+            .flatten()
+            .map(|path| format!("{}{path}", self.site.base_url));
+        ctx.insert("survey_url", &survey_url);
         self.render(Kind::Status, vec![email], &ctx).map(Some)
     }
 

@@ -71,6 +71,8 @@ pub struct Pages {
     renderer: Option<Renderer>,
     assets: Assets,
     track_form: FormDef,
+    /// The survey's address for each form whose confirmation invites to it.
+    invites: BTreeMap<String, String>,
 }
 
 impl Pages {
@@ -99,6 +101,7 @@ impl Pages {
             renderer: Some(renderer),
             assets,
             track_form: content.track.clone(),
+            invites: content.survey_invites(),
         })
     }
 
@@ -162,6 +165,7 @@ impl Pages {
         ctx.insert("code", &view.code);
         ctx.insert("received_at", &view.received_at);
         ctx.insert("expected_by", &view.expected_by);
+        ctx.insert("survey_url", &self.invites.get(&view.form.id));
         self.render("received.html", &ctx).unwrap_or_else(|| {
             let code = view
                 .code
@@ -211,6 +215,33 @@ impl Pages {
     pub fn staff<T: Serialize>(&self, name: &str, title: &str, path: &str, view: &T) -> String {
         let mut ctx = self.context(title, path);
         ctx.insert("v", view);
+        self.render(&format!("staff/{name}"), &ctx)
+            .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
+    }
+
+    /// A staff page holding a form's fields (`templates/staff/{name}`, with `view` as `v`):
+    /// `form_body.html`'s context (the form, `action`, the answers as posted and their errors)
+    /// and `staff` for the staff's own fields.
+    #[allow(clippy::too_many_arguments)]
+    pub fn staff_form<T: Serialize, S: Serialize>(
+        &self,
+        name: &str,
+        title: &str,
+        path: &str,
+        view: &T,
+        form: &FormDef,
+        values: &BTreeMap<String, serde_json::Value>,
+        errors: &[FieldError],
+        staff: &S,
+    ) -> String {
+        let mut ctx = self.context(title, path);
+        ctx.insert("v", view);
+        ctx.insert("form", form);
+        ctx.insert("action", path);
+        ctx.insert("values", values);
+        ctx.insert("errors", errors);
+        ctx.insert("preselect", &serde_json::Value::Null);
+        ctx.insert("staff", staff);
         self.render(&format!("staff/{name}"), &ctx)
             .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
     }

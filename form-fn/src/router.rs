@@ -68,6 +68,11 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         .route(app::STAFF_CASE, get(inbox::case))
         .route(app::STAFF_CASE_ACTION, post(inbox::case_action))
         .route(app::STAFF_EXPORT, get(inbox::export))
+        .route(app::STAFF_INTERVIEWS, get(inbox::interview::interviews))
+        .route(
+            app::STAFF_INTERVIEW,
+            get(inbox::interview::interview_form).post(inbox::interview::interview),
+        )
         .route(app::STAFF_ACCOUNTS, get(inbox::accounts))
         .route(app::STAFF_ACCOUNTS_ACTION, post(inbox::accounts_action));
     // The one-time link of a developer's machine: never in the Lambda's build.

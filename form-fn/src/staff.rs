@@ -4,7 +4,8 @@
 //! member saw ([`case`]: status with a message to the beneficiary, assign or refer, internal
 //! note, data checked against the documents, who opened it); export ([`export`]); serve a
 //! person's rights: find, export, correct and erase their records, and purge what has outlived
-//! its retention ([`person`]); and the periodic report ([`report`]). Callers parse and print; the
+//! its retention ([`person`]); enter a survey answer given in an interview ([`interview`]); and
+//! the periodic report ([`report`]). Callers parse and print; the
 //! rules are here.
 //!
 //! The command runs with the staff member's own AWS credentials (profile, SSO or environment);
@@ -13,6 +14,7 @@
 
 pub mod case;
 pub mod export;
+pub mod interview;
 pub mod person;
 pub mod queue;
 pub mod report;

@@ -98,6 +98,35 @@ pub struct NewSubmission<'a> {
     pub spam: bool,
     /// Renders the e-mails recorded with it in the outbox (none for a trapped one).
     pub mailer: Option<&'a crate::mail::Mailer>,
+    /// A survey answer given in an interview and entered by staff (`None` from the site).
+    pub entered: Option<Entered<'a>>,
+}
+
+/// How a survey answer entered by staff came: its channel (stored apart from the answers, so
+/// that no answer sent from the site can claim one) and who entered it (in the internal log).
+#[derive(Debug, Clone, Copy)]
+pub struct Entered<'a> {
+    pub channel: forms::report::SurveyChannel,
+    pub by: &'a str,
+}
+
+/// The attribute holding the channel of a survey answer entered by staff (`in_person`, `phone`).
+pub const CHANNEL: &str = "channel";
+
+/// The stored name of a channel.
+pub fn channel_name(c: forms::report::SurveyChannel) -> &'static str {
+    match c {
+        forms::report::SurveyChannel::Web => "web",
+        forms::report::SurveyChannel::InPerson => "in_person",
+        forms::report::SurveyChannel::Phone => "phone",
+    }
+}
+
+fn channel_of_name(name: &str) -> Option<forms::report::SurveyChannel> {
+    use forms::report::SurveyChannel::*;
+    [Web, InPerson, Phone]
+        .into_iter()
+        .find(|c| channel_name(*c) == name)
 }
 
 impl NewSubmission<'_> {
@@ -164,12 +193,14 @@ pub struct Record {
     pub checked: Option<Event>,
     /// What staff did, for staff only: assignments, referrals, notes, checks, status changes.
     pub events: Vec<Event>,
+    /// The channel of a survey answer entered by staff; `None`: sent from the site.
+    pub channel: Option<forms::report::SurveyChannel>,
 }
 
 /// One staff action on a case, as its internal log keeps it (the beneficiary never sees it).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Event {
-    /// `note`, `assign`, `refer`, `checked` or `status`.
+    /// `note`, `assign`, `refer`, `checked`, `status` or `interview` (a survey answer entered).
     pub kind: String,
     /// RFC 3339.
     pub at: String,
@@ -375,6 +406,7 @@ impl Record {
                 .and_then(|v| v.as_l().ok())
                 .map(|l| l.iter().filter_map(event_of).collect())
                 .unwrap_or_default(),
+            channel: get_s(item, CHANNEL).and_then(|c| channel_of_name(&c)),
         })
     }
 }
@@ -605,6 +637,19 @@ impl Store {
                 s(table::gsi_sk(&new.received_at, &code)),
             );
             item.insert(TTL.to_string(), n(expires_at));
+            if let Some(e) = &new.entered {
+                item.insert(CHANNEL.to_string(), s(channel_name(e.channel)));
+                item.insert(
+                    EVENTS.to_string(),
+                    AttributeValue::L(vec![event_attr(&Event {
+                        kind: "interview".to_string(),
+                        at: new.received_at.clone(),
+                        by: e.by.to_string(),
+                        to: None,
+                        text: Some(channel_name(e.channel).to_string()),
+                    })]),
+                );
+            }
             item.insert(table::IDEMPOTENCY_PK.to_string(), s(format!("IDEM#{key}")));
 
             let mut idem = std::collections::HashMap::new();

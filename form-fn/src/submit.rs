@@ -291,6 +291,7 @@ async fn handle(
         idempotency,
         spam: trapped,
         mailer: app.mailer.as_ref(),
+        entered: None,
     };
     let stored = if trapped { "honeypot" } else { "stored" };
     match app.store.save(&new).await {

@@ -574,3 +574,37 @@ async fn the_notifier_binary_under_lambda_reports_the_records_to_retry_then_send
         "the same records twice: each e-mail sent once"
     );
 }
+
+#[tokio::test]
+async fn closing_a_case_invites_to_the_survey_and_an_open_status_does_not() {
+    let content = content();
+    let mailer = Mailer::new(&content, Some("https://example.org")).unwrap();
+    let survey = content
+        .forms
+        .values()
+        .find(|f| f.kind == forms::FormKind::Survey)
+        .expect("the embedded site has a survey");
+    let link = format!("https://example.org/forms/{}/", survey.id);
+    let form = content
+        .forms
+        .values()
+        .find(|f| f.trackable && f.fields.iter().any(|f| f.kind == FieldType::Email))
+        .expect("a trackable form with an e-mail field");
+    let values = forms::validate(form, &good_answers(form)).unwrap().values;
+    for (status, invited) in [
+        (Status::Completed, true),
+        (Status::Declined, true),
+        (Status::UnderReview, false),
+    ] {
+        let mail = mailer
+            .status_change(form, "K7M4Q9TX3HRP", status, None, &values)
+            .unwrap()
+            .expect("the beneficiary gave an e-mail address");
+        assert_eq!(
+            mail.html.contains(&format!("href=\"{link}\"")),
+            invited,
+            "{status:?}"
+        );
+        assert_eq!(mail.text.contains(&link), invited, "{status:?}");
+    }
+}

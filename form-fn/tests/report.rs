@@ -44,6 +44,7 @@ fn record(form: &str, code: &str, received_at: &str, history: &[(Status, &str)])
         assignee: None,
         checked: None,
         events: Vec::new(),
+        channel: None,
     }
 }
 
@@ -51,9 +52,10 @@ fn survey_answer(code: &str, overall: &str, channel: Option<&str>) -> Record {
     let mut r = record("survey", code, "2026-03-10T08:00:00Z", &[]);
     r.values
         .insert("overall".into(), Value::One(overall.into()));
-    if let Some(c) = channel {
-        r.values.insert("channel".into(), Value::One(c.into()));
-    }
+    r.channel = channel.map(|c| match c {
+        "in_person" => SurveyChannel::InPerson,
+        _ => SurveyChannel::Phone,
+    });
     r
 }
 

@@ -765,7 +765,10 @@ async fn parallel_guesses(
             StatusCode::NOT_FOUND => looked_up += 1,
             StatusCode::TOO_MANY_REQUESTS => throttled += 1,
             StatusCode::SERVICE_UNAVAILABLE => {
-                assert!(r.headers().contains_key("retry-after"), "a 503 says when to retry");
+                assert!(
+                    r.headers().contains_key("retry-after"),
+                    "a 503 says when to retry"
+                );
                 throttled += 1;
             }
             other => panic!("unexpected {other}"),
@@ -1378,5 +1381,79 @@ async fn the_answers_carry_no_contact_detail_so_changing_one_needs_no_new_servic
     );
     for detail in details.into_iter().flatten() {
         assert!(!html.contains(detail.as_str()), "{detail} in the answer");
+    }
+}
+
+/// The `href` of the survey invitation on a confirmation page, if there is one.
+fn survey_invite(html: &str) -> Option<String> {
+    let at = html.find("id=\"survey-invite\"")?;
+    let start = html[..at].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..].split('"').next()?.to_string())
+}
+
+#[tokio::test]
+async fn a_request_s_confirmation_invites_to_the_survey_without_a_word_of_the_person() {
+    let mut content = content();
+    let form = trackable(&content);
+    let survey = content
+        .forms
+        .values()
+        .find(|f| f.kind == forms::FormKind::Survey)
+        .cloned()
+        .expect("the embedded site has a survey");
+    let svc = start_with_content(content.clone()).await;
+    let answers = good_answers(&form);
+    let (status, html) = post_form(
+        &svc,
+        &format!("/api/forms/{}", form.id),
+        form_body(&answers),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let link = survey_invite(&html).expect("the confirmation invites to the survey");
+    assert_eq!(link, format!("/forms/{}/", survey.id));
+    // The survey's own confirmation does not invite to itself.
+    let (status, html) = post_form(
+        &svc,
+        &format!("/api/forms/{}", survey.id),
+        form_body(&good_answers(&survey)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert_eq!(survey_invite(&html), None);
+
+    // A survey that asks which service: the link names the service, and nothing of the person.
+    let yaml = format!(
+        "title: استبيان\nkind: survey\nfields:\n  - name: service\n    label: الخدمة\n    type: choice\n    options:\n      - {{ value: {id}, label: الخدمة }}\n  - {{ name: overall, label: التقييم, type: rating, scale: 5, required: true }}\n",
+        id = form.id
+    );
+    let by_service = forms::FormDef::from_yaml(&survey.id, "forms/survey.yaml", &yaml).unwrap();
+    content.forms.insert(survey.id.clone(), by_service);
+    let svc = start_with_content(content).await;
+    let (status, html) = post_form(
+        &svc,
+        &format!("/api/forms/{}", form.id),
+        form_body(&answers),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let link = survey_invite(&html).unwrap();
+    assert_eq!(link, format!("/forms/{}/?service={}", survey.id, form.id));
+    let code = svc.submissions().await.into_iter().find_map(|i| {
+        i.get(form_fn::table::PK)?
+            .as_s()
+            .ok()?
+            .strip_prefix("SUB#")
+            .map(str::to_string)
+    });
+    let code = code.expect("the request is stored");
+    for personal in [
+        code.as_str(),
+        PHONE,
+        "0501234567",
+        "Example.org",
+        "example.org",
+    ] {
+        assert!(!link.contains(personal), "{link} names {personal}");
     }
 }

@@ -859,3 +859,182 @@ async fn a_session_ends_when_idle_at_its_absolute_end_and_with_its_account() {
     let forged = format!("{}.{}", member.id, "0".repeat(64));
     assert_eq!(sessions.find(&forged, t0 + 1).await.unwrap(), None);
 }
+
+/// The survey of the embedded site (the form of kind survey).
+fn survey_form() -> forms::FormDef {
+    content()
+        .forms
+        .values()
+        .find(|f| f.kind == forms::FormKind::Survey)
+        .cloned()
+        .expect("the content has a survey")
+}
+
+/// This month's survey answers by channel, as the report counts them.
+async fn channels_this_month(
+    svc: &Service,
+) -> std::collections::BTreeMap<forms::report::SurveyChannel, u64> {
+    let today = forms::dates::Day::today().to_string();
+    let report = staff_of(svc)
+        .await
+        .report(&form_fn::staff::report::ReportRequest {
+            period: forms::report::Period::parse(&today[..7]).unwrap(),
+            calendar: forms::report::PeriodCalendar::Gregorian,
+            survey: None,
+            service_field: None,
+            today: forms::dates::Day::today(),
+        })
+        .await
+        .unwrap();
+    report.survey.expect("the survey is reported").channels
+}
+
+#[tokio::test]
+async fn an_interview_is_entered_by_the_command_and_in_the_inbox_and_counted_by_its_channel() {
+    use forms::report::SurveyChannel;
+    let svc = start_local().await;
+    let survey = survey_form();
+    let answers = good_answers(&survey);
+    // One answer from the site, for comparison.
+    http()
+        .post(svc.url(&format!("/api/forms/{}", survey.id)))
+        .header("accept", "application/json")
+        .json(&json_body(&survey, &answers))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+
+    // The command: in person.
+    let args: Vec<String> = answers.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut cmd = vec!["interview", "--form", &survey.id, "--channel", "in-person"];
+    cmd.extend(args.iter().map(String::as_str));
+    let out = admin(&svc, &cmd).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A bad answer is refused with the field's Arabic message, and nothing is stored.
+    let rating = survey
+        .fields
+        .iter()
+        .find(|f| f.kind == forms::FieldType::Rating)
+        .unwrap();
+    let bad = format!("{}=9", rating.name);
+    let out = admin(
+        &svc,
+        &[
+            "interview",
+            "--form",
+            &survey.id,
+            "--channel",
+            "phone",
+            &bad,
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(rating.messages.invalid.as_deref().unwrap()),
+        "{said}"
+    );
+    // Only a survey takes an interview.
+    let request = trackable(&content());
+    let out = admin(
+        &svc,
+        &["interview", "--form", &request.id, "--channel", "phone"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a survey"));
+
+    // The inbox: by phone.
+    let mut b = Browser::new(&svc.base);
+    b.get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+    let r = b.get("/api/staff/interviews").await;
+    let path = format!("/api/staff/interviews/{}", survey.id);
+    assert_eq!(r.location.as_deref(), Some(path.as_str()));
+    let page = b.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("إدخال استبيان من مقابلة"));
+    for f in &survey.fields {
+        assert!(
+            page.body.contains(&format!("name=\"{}\"", f.name)),
+            "the field {} is on the page",
+            f.name
+        );
+    }
+    let csrf = hidden(&page.body, "csrf");
+    let key = hidden(&page.body, "idempotency_key");
+    let mut posted: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    posted.extend([("csrf", csrf.as_str()), ("idempotency_key", key.as_str())]);
+    // Without the channel, or with a bad rating: the page again, each message by its field.
+    let r = b.post(&path, &posted).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("field-interview_channel-error"));
+    let mut wrong = posted.clone();
+    wrong.retain(|(k, _)| *k != rating.name);
+    wrong.extend([(rating.name.as_str(), "9"), ("interview_channel", "phone")]);
+    let r = b.post(&path, &wrong).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("id=\"field-{}-error\"", rating.name)),
+        "the message is beside its field"
+    );
+    assert!(r.body.contains(rating.messages.invalid.as_deref().unwrap()));
+    // Without the page's token: refused.
+    let mut forged = posted.clone();
+    forged.retain(|(k, _)| *k != "csrf");
+    forged.push(("interview_channel", "phone"));
+    assert_eq!(b.post(&path, &forged).await.status, 400);
+    // Stored once, even sent twice.
+    posted.push(("interview_channel", "phone"));
+    for _ in 0..2 {
+        let r = b.post(&path, &posted).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.location, Some(format!("{path}?done=1")));
+    }
+    // A form that is not a survey has no interview page.
+    let r = b
+        .get(&format!("/api/staff/interviews/{}", request.id))
+        .await;
+    assert_eq!(r.status, 404);
+
+    assert_eq!(
+        channels_this_month(&svc).await,
+        std::collections::BTreeMap::from([
+            (SurveyChannel::Web, 1),
+            (SurveyChannel::InPerson, 1),
+            (SurveyChannel::Phone, 1),
+        ])
+    );
+    // Who entered it is in the internal log, not in the answers.
+    let entered: Vec<_> = staff_of(&svc)
+        .await
+        .list(&form_fn::staff::Filter {
+            form: Some(survey.id.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.channel == Some(SurveyChannel::Phone))
+        .collect();
+    assert_eq!(entered.len(), 1);
+    let log = &entered[0].events;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].kind, "interview");
+    assert!(!log[0].by.is_empty());
+    assert!(
+        entered[0].values.keys().all(|k| survey.field(k).is_some()),
+        "only the survey's answers are in the answers"
+    );
+}

@@ -9,6 +9,7 @@ pub mod captcha;
 pub mod dates;
 pub mod definition;
 pub mod digits;
+pub mod invite;
 pub mod normalise;
 pub mod notify;
 pub mod placeholder;

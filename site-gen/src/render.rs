@@ -746,6 +746,10 @@ fn check_service_templates(site: &Site, renderer: &Renderer, templates: &Templat
             c.insert("received_at", "2025-10-20T09:30:00Z");
             let promise = form.response.as_ref().filter(|r| r.is_promise());
             c.insert("expected_by", &promise.map(|_| "2025-11-03"));
+            c.insert(
+                "survey_url",
+                &forms::invite::survey_invite(&site.forms, form),
+            );
             c
         }),
         ("error.html", {

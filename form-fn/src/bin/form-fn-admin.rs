@@ -9,6 +9,7 @@ use form_fn::auth::cognito::Cognito;
 use form_fn::config::{Config, local_endpoint_file};
 use form_fn::lookup::{Identifier, Kind};
 use form_fn::staff::export::record_json;
+use form_fn::staff::interview;
 use form_fn::staff::person::{CorrectError, Reason};
 use form_fn::staff::report::ReportRequest;
 use form_fn::staff::{Filter, Staff, StaffError};
@@ -73,6 +74,11 @@ Staff accounts (the Cognito user pool of COGNITO_USER_POOL_ID; your own AWS cred
       authenticator app
   staff disable EMAIL
   staff enable EMAIL
+A survey answer given in a field interview (in person or by phone):
+  interview --form F --channel in-person|phone FIELD=VALUE...
+      checked by the survey's rules exactly as the site's form; stored as an answer of that
+      survey by its channel (never counted as web), with you as who entered it; F is a form of
+      kind survey; a multiple choice repeats FIELD=VALUE once per option
 The periodic report (satisfaction survey and service quality):
   report --period P [--calendar gregorian|hijri] [--survey F] [--service-field F] [--out DIR]
          [--public CONTENT_DIR]
@@ -125,6 +131,11 @@ enum Command {
     Checked {
         code: String,
         version: Option<u64>,
+    },
+    Interview {
+        form: String,
+        channel: forms::report::SurveyChannel,
+        answers: Vec<(String, String)>,
     },
     StaffInvite {
         email: String,
@@ -217,6 +228,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let mut service_field = None;
     let mut out = None;
     let mut public = None;
+    let mut channel = None;
     let value = |it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>, flag: &str| {
         it.next()
             .cloned()
@@ -300,6 +312,12 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             "--service-field" => service_field = Some(value(&mut it, "--service-field")?),
             "--out" => out = Some(PathBuf::from(value(&mut it, "--out")?)),
             "--public" => public = Some(PathBuf::from(value(&mut it, "--public")?)),
+            "--channel" => {
+                let c = value(&mut it, "--channel")?;
+                channel = Some(interview::parse_channel(&c).ok_or_else(|| {
+                    UsageError(format!("--channel {c:?}: use in-person or phone"))
+                })?);
+            }
             "-h" | "--help" => return Err(UsageError(USAGE.to_string())),
             flag if flag.starts_with("--") => {
                 return Err(UsageError(format!("unknown option {flag}")));
@@ -310,7 +328,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let mut pos = positional.into_iter();
     let name = pos.next().ok_or_else(|| {
         UsageError(
-            "a command is needed: list, show, set-status, assign, note, checked, export, person, correct, purge-expired, report or staff"
+            "a command is needed: list, show, set-status, assign, note, checked, export, person, correct, purge-expired, interview, report or staff"
                 .to_string(),
         )
     })?;
@@ -495,6 +513,29 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             }
         }
         "purge-expired" => Command::PurgeExpired,
+        "interview" => {
+            let form = filter
+                .form
+                .take()
+                .ok_or_else(|| UsageError("interview needs --form (a survey form)".to_string()))?;
+            let channel = channel.ok_or_else(|| {
+                UsageError("interview needs --channel in-person or --channel phone".to_string())
+            })?;
+            let answers = pos
+                .by_ref()
+                .map(|a| match a.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+                    _ => Err(UsageError(format!(
+                        "{a:?}: write each answer as FIELD=VALUE"
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Command::Interview {
+                form,
+                channel,
+                answers,
+            }
+        }
         "report" => Command::Report {
             period: period.ok_or_else(|| {
                 UsageError("report needs --period (2026-03, 2026-Q1 or 2026)".to_string())
@@ -507,7 +548,7 @@ fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         },
         other => {
             return Err(UsageError(format!(
-                "unknown command {other:?}: use list, show, set-status, assign, note, checked, export, person, correct, purge-expired, report or staff"
+                "unknown command {other:?}: use list, show, set-status, assign, note, checked, export, person, correct, purge-expired, interview, report or staff"
             )));
         }
     };
@@ -724,6 +765,34 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 "{}  version {}",
                 summary_line(&r, staff.kind_of(&r)),
                 r.version
+            )
+            .map_err(io)?;
+        }
+        Command::Interview {
+            form,
+            channel,
+            answers,
+        } => {
+            let by = staff_member(inv.by)?;
+            let receipt = staff
+                .enter_interview(&interview::Interview {
+                    form: &form,
+                    channel,
+                    answers: &answers,
+                    by: &by,
+                    key: None,
+                })
+                .await
+                .map_err(|e| match e {
+                    interview::InterviewError::Staff(e) => e,
+                    other => StaffError(format!("{form}: {other}")),
+                })?;
+            writeln!(
+                stdout,
+                "{}  {form}  {}  {}",
+                display_code(&receipt.code),
+                form_fn::store::channel_name(channel),
+                receipt.received_at
             )
             .map_err(io)?;
         }
@@ -1003,6 +1072,46 @@ mod tests {
                 values: vec!["a".into(), "b".into()],
                 version: Some(2)
             }
+        );
+    }
+
+    #[test]
+    fn an_interview_takes_its_form_channel_and_answers() {
+        let inv = parse(&args(&[
+            "interview",
+            "--form",
+            "survey",
+            "--channel",
+            "in-person",
+            "overall=5",
+            "comment=a=b",
+        ]))
+        .unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Interview {
+                form: "survey".into(),
+                channel: forms::report::SurveyChannel::InPerson,
+                answers: vec![
+                    ("overall".into(), "5".into()),
+                    ("comment".into(), "a=b".into())
+                ],
+            }
+        );
+        let err = |a: &[&str]| parse(&args(a)).unwrap_err().0;
+        assert!(err(&["interview", "--channel", "phone"]).contains("--form"));
+        assert!(err(&["interview", "--form", "survey"]).contains("in-person"));
+        assert!(err(&["interview", "--form", "survey", "--channel", "web"]).contains("in-person"));
+        assert!(
+            err(&[
+                "interview",
+                "--form",
+                "survey",
+                "--channel",
+                "phone",
+                "overall"
+            ])
+            .contains("FIELD=VALUE")
         );
     }
 

@@ -183,13 +183,10 @@ fn questions_of(form: &FormDef, records: &[&Record]) -> Vec<Question> {
         .collect()
 }
 
-/// The channel a survey answer came by: as staff entered it (`channel`), else the site.
+/// The channel a survey answer came by: as staff entered it ([`super::interview`]), else the
+/// site. Never read from the answers, which anyone sending the form writes.
 fn channel_of(r: &Record) -> SurveyChannel {
-    match r.values.get("channel") {
-        Some(Value::One(v)) if v == "in_person" => SurveyChannel::InPerson,
-        Some(Value::One(v)) if v == "phone" => SurveyChannel::Phone,
-        _ => SurveyChannel::Web,
-    }
+    r.channel.unwrap_or(SurveyChannel::Web)
 }
 
 fn epoch(rfc3339: &str) -> Option<i64> {
