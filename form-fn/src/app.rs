@@ -35,6 +35,8 @@ pub const STAFF_CASE: &str = "/api/staff/cases/{code}";
 pub const STAFF_CASE_ACTION: &str = "/api/staff/cases/{code}/{action}";
 /// The export of the listed cases (GET, managers): `?format=csv|json` and the list's filters.
 pub const STAFF_EXPORT: &str = "/api/staff/export";
+/// The periodic report (GET, managers): `?period=2026-Q1[&calendar=hijri][&format=csv]`.
+pub const STAFF_REPORT: &str = "/api/staff/report";
 /// Staff accounts (GET list, managers).
 pub const STAFF_ACCOUNTS: &str = "/api/staff/staff";
 /// An action on staff accounts (POST, managers): `invite`, `disable` or `enable`.

@@ -1206,6 +1206,121 @@ pub async fn export(
 }
 
 #[derive(Serialize)]
+struct ReportView<'a> {
+    me: Me<'a>,
+    /// The period as typed, kept in the form.
+    period: String,
+    /// `gregorian` or `hijri`.
+    calendar: &'static str,
+    error: Option<&'static str>,
+    /// The report's title and its sections of (what, value) rows, when a period was asked for.
+    title: Option<String>,
+    sections: Vec<(String, Vec<(String, String)>)>,
+    /// The same report as CSV.
+    csv: Option<String>,
+}
+
+/// `GET /api/staff/report?period=…[&calendar=gregorian|hijri][&format=csv]`: the periodic report
+/// of satisfaction and service quality (the staff command's `report`), managers only.
+pub async fn report(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<Fields>,
+) -> Response {
+    use forms::report::{Period, PeriodCalendar};
+    let s = match signed_in(&app, &headers, true).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Some(r) = managers_only(&app, &s) {
+        return r;
+    }
+    let calendar = match q.get("calendar").map(String::as_str) {
+        Some("hijri") => PeriodCalendar::Hijri,
+        Some("gregorian") => PeriodCalendar::Gregorian,
+        _ => match app.content.site.calendar {
+            forms::Calendar::Hijri => PeriodCalendar::Hijri,
+            _ => PeriodCalendar::Gregorian,
+        },
+    };
+    let typed = q.get("period").map(|p| p.trim()).unwrap_or("");
+    let mut view = ReportView {
+        me: me(&s),
+        period: typed.to_string(),
+        calendar: match calendar {
+            PeriodCalendar::Hijri => "hijri",
+            PeriodCalendar::Gregorian => "gregorian",
+        },
+        error: None,
+        title: None,
+        sections: Vec::new(),
+        csv: None,
+    };
+    let page = |view: &ReportView, status: StatusCode| {
+        html(
+            status,
+            app.pages.staff(
+                "report.html",
+                "تقرير الرضا وجودة الخدمة",
+                app::STAFF_REPORT,
+                view,
+            ),
+        )
+    };
+    if typed.is_empty() {
+        return page(&view, StatusCode::OK);
+    }
+    let Some(period) = Period::parse(typed) else {
+        view.error = Some("اكتب الفترة شهرًا (2026-03) أو ربعًا (2026-Q1) أو سنة (2026).");
+        return page(&view, StatusCode::BAD_REQUEST);
+    };
+    let request = crate::staff::report::ReportRequest {
+        period,
+        calendar,
+        survey: None,
+        service_field: None,
+        today: forms::dates::Day::today(),
+    };
+    let report = match app.staff.report(&request).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "staff: report failed");
+            view.error = Some("تعذّر إعداد التقرير. حاول بعد دقيقة.");
+            return page(&view, StatusCode::SERVICE_UNAVAILABLE);
+        }
+    };
+    let key = period.key();
+    if q.get("format").is_some_and(|f| f == "csv") {
+        let mut resp = (StatusCode::OK, report.csv()).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"report-{key}.csv\""))
+        {
+            resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+        return with_outcome(resp, "staff_report");
+    }
+    for [section, what, value] in report.rows() {
+        match view.sections.last_mut() {
+            Some((name, rows)) if *name == section => rows.push((what, value)),
+            _ => view.sections.push((section, vec![(what, value)])),
+        }
+    }
+    view.title = Some(format!(
+        "تقرير رضا المستفيدين وجودة الخدمة: {}",
+        period.label(calendar, app.content.site.digits)
+    ));
+    view.csv = Some(format!(
+        "{}?period={key}&calendar={}&format=csv",
+        app::STAFF_REPORT,
+        view.calendar
+    ));
+    with_outcome(page(&view, StatusCode::OK), "staff_report")
+}
+
+#[derive(Serialize)]
 struct AccountsView<'a> {
     me: Me<'a>,
     cognito: bool,

@@ -73,6 +73,7 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
             app::STAFF_INTERVIEW,
             get(inbox::interview::interview_form).post(inbox::interview::interview),
         )
+        .route(app::STAFF_REPORT, get(inbox::report))
         .route(app::STAFF_ACCOUNTS, get(inbox::accounts))
         .route(app::STAFF_ACCOUNTS_ACTION, post(inbox::accounts_action));
     // The one-time link of a developer's machine: never in the Lambda's build.

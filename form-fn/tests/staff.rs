@@ -655,6 +655,7 @@ async fn cognito_sign_in_wrong_password_first_password_and_authenticator_code() 
     assert_eq!(r.status, 404);
     assert!(r.body.contains(form_fn::inbox::MSG_FORBIDDEN));
     assert_eq!(b.get("/api/staff/export?format=csv").await.status, 404);
+    assert_eq!(b.get("/api/staff/report?period=2026").await.status, 404);
 
     // An account with an authenticator app: the code is asked for after the password.
     p.user("sara@example.org", Some("caseworker")).await;
@@ -1016,6 +1017,42 @@ async fn an_interview_is_entered_by_the_command_and_in_the_inbox_and_counted_by_
             (SurveyChannel::Phone, 1),
         ])
     );
+    // The inbox's report page shows the same counts to a manager, and gives them as CSV.
+    let month = &forms::dates::Day::today().to_string()[..7];
+    let page = b
+        .get(&format!(
+            "/api/staff/report?period={month}&calendar=gregorian"
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    for channel in [
+        SurveyChannel::Web,
+        SurveyChannel::InPerson,
+        SurveyChannel::Phone,
+    ] {
+        assert!(page.body.contains(channel.label()), "{}", channel.label());
+    }
+    let csv_link =
+        format!("/api/staff/report?period={month}&amp;calendar=gregorian&amp;format=csv");
+    assert!(page.body.contains(&csv_link), "the page links to its CSV");
+    let csv = b
+        .get(&format!(
+            "/api/staff/report?period={month}&calendar=gregorian&format=csv"
+        ))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with('\u{FEFF}'),
+        "CSV for Excel starts with a byte-order mark"
+    );
+    assert!(csv.body.contains(SurveyChannel::InPerson.label()));
+    let wrong = b.get("/api/staff/report?period=March").await;
+    assert_eq!(wrong.status, 400);
+    assert!(
+        wrong.body.contains("2026-Q1"),
+        "the message says how to write a period"
+    );
+
     // Who entered it is in the internal log, not in the answers.
     let entered: Vec<_> = staff_of(&svc)
         .await
