@@ -115,6 +115,16 @@ async fn signed_post(app: &App, headers: &HeaderMap, fields: &Fields) -> Result<
 }
 
 /// The refusal of a manager's page to a caseworker (404: see the module's note on 403).
+/// The session of a signed-in manager, or the page to answer instead (sign-in, or 404 for a
+/// caseworker).
+async fn signed_in_manager(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
+    let s = signed_in(app, headers, true).await?;
+    match managers_only(app, &s) {
+        Some(r) => Err(r),
+        None => Ok(s),
+    }
+}
+
 fn managers_only(app: &App, s: &Session) -> Option<Response> {
     (s.member.role != Role::Manager).then(|| {
         with_outcome(
@@ -1153,11 +1163,7 @@ pub async fn export(
     headers: HeaderMap,
     Query(q): Query<Fields>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, true).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Some(r) = managers_only(&app, &s) {
+    if let Err(r) = signed_in_manager(&app, &headers).await {
         return r;
     }
     let filter = crate::staff::Filter {
@@ -1228,13 +1234,10 @@ pub async fn report(
     Query(q): Query<Fields>,
 ) -> Response {
     use forms::report::{Period, PeriodCalendar};
-    let s = match signed_in(&app, &headers, true).await {
+    let s = match signed_in_manager(&app, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if let Some(r) = managers_only(&app, &s) {
-        return r;
-    }
     let calendar = match q.get("calendar").map(String::as_str) {
         Some("hijri") => PeriodCalendar::Hijri,
         Some("gregorian") => PeriodCalendar::Gregorian,
@@ -1335,13 +1338,10 @@ pub async fn accounts(
     headers: HeaderMap,
     Query(q): Query<Fields>,
 ) -> Response {
-    let s = match signed_in(&app, &headers, true).await {
+    let s = match signed_in_manager(&app, &headers).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    if let Some(r) = managers_only(&app, &s) {
-        return r;
-    }
     let mut view = AccountsView {
         me: me(&s),
         cognito: app.auth.cognito.is_some(),
