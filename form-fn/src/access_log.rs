@@ -76,7 +76,7 @@ fn request_id(req: &Request) -> String {
 
 /// The route a path falls under (the raw path is not logged: it could hold anything).
 fn route_of(path: &str) -> &'static str {
-    use crate::app::{HEALTH, STAFF_INBOX, SUBMIT, TRACK};
+    use crate::routes::{HEALTH, STAFF_INBOX, SUBMIT, TRACK};
     let prefix = SUBMIT.trim_end_matches("{form}");
     match path {
         p if p == TRACK => TRACK,

@@ -92,7 +92,7 @@ impl LocalLink {
         eprintln!(
             "form-fn: staff sign-in (once, from this machine): {}{}?token={secret}",
             self.base,
-            crate::app::STAFF_LINK
+            crate::routes::STAFF_LINK
         );
     }
 

@@ -4,9 +4,10 @@
 
 use forms::Status;
 
+use crate::clock::now_epoch;
 use crate::mail::{DigestRow, Mail, Mailer};
+use crate::record::Record;
 use crate::staff::{Filter, Staff, StaffError};
-use crate::store::{Record, now_epoch};
 
 /// The digest's lines, one per form, from the open cases and those received since `since`
 /// (RFC 3339), as of `today` (ISO date).

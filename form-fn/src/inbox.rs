@@ -23,15 +23,17 @@ use forms::normalise::display_code;
 use serde::Serialize;
 
 use crate::answer::with_outcome;
-use crate::app::{self, App};
+use crate::app::App;
 use crate::auth::cognito::{Cognito, SignInError, Step};
 use crate::auth::session::{self, COOKIE, PRE_COOKIE, Session};
 use crate::auth::{Role, StaffMember};
 use crate::client::Client;
+use crate::clock::now_epoch;
 use crate::lookup::{Identifier, Kind};
+use crate::record::Record;
+use crate::routes;
 use crate::staff::ActionError;
 use crate::staff::queue::{self, Whose};
-use crate::store::{Record, now_epoch};
 
 /// Cases on one page of the list.
 pub const PAGE_SIZE: usize = 25;
@@ -94,7 +96,7 @@ async fn signed_in(app: &App, headers: &HeaderMap, get: bool) -> Result<Session,
     match found {
         Some(s) => Ok(s),
         None if get => Err(with_outcome(
-            see_other(app::STAFF_SIGN_IN),
+            see_other(routes::STAFF_SIGN_IN),
             "staff_sign_in_needed",
         )),
         None => Err(with_outcome(
@@ -173,7 +175,7 @@ fn sign_in_page(app: &App, status: StatusCode, view: &SignInView) -> Response {
     html(
         status,
         app.pages
-            .staff("sign_in.html", "دخول الموظفين", app::STAFF_SIGN_IN, view),
+            .staff("sign_in.html", "دخول الموظفين", routes::STAFF_SIGN_IN, view),
     )
 }
 
@@ -306,7 +308,7 @@ async fn start_session(app: &App, client: &Client, member: &StaffMember) -> Resp
         Ok(cookie) => {
             let secure = !on_loopback(client);
             let resp = with_cookie(
-                see_other(app::STAFF_INBOX),
+                see_other(routes::STAFF_INBOX),
                 session::set_cookie(COOKIE, &cookie, session::ABSOLUTE_SECS, secure),
             );
             with_outcome(
@@ -457,7 +459,7 @@ pub async fn sign_in_link(
             &app,
             StatusCode::NOT_FOUND,
             "الصفحة غير موجودة",
-            crate::answer::MSG_NO_FORM,
+            crate::messages::MSG_NO_FORM,
         );
     };
     if !on_loopback(&client) {
@@ -508,7 +510,7 @@ pub async fn sign_out(
     }
     with_outcome(
         with_cookie(
-            see_other(app::STAFF_SIGN_IN),
+            see_other(routes::STAFF_SIGN_IN),
             session::set_cookie(COOKIE, "", 0, !on_loopback(&client)),
         ),
         "staff_signed_out",
@@ -570,7 +572,7 @@ fn row(app: &App, r: &Record, today: &str) -> Row {
     let age = epoch_of(&r.received_at).map_or(0, |t| now_epoch().saturating_sub(t) / 86_400);
     Row {
         code: display_code(&r.code),
-        href: app::case_path(&r.code),
+        href: routes::case_path(&r.code),
         form_title: app
             .content
             .form(&r.form)
@@ -627,7 +629,7 @@ pub async fn inbox(
     let mut notice = None;
     let (records, next) = if !search.is_empty() {
         if let Some(code) = forms::normalise::code(&search) {
-            return see_other(&app::case_path(&code));
+            return see_other(&routes::case_path(&code));
         }
         match Identifier::parse(Kind::Phone, &search)
             .or_else(|| Identifier::parse(Kind::Email, &search))
@@ -721,20 +723,20 @@ pub async fn inbox(
             let sep = if query_string.is_empty() { "" } else { "&" };
             format!(
                 "{}?{query_string}{sep}after={}",
-                app::STAFF_INBOX,
+                routes::STAFF_INBOX,
                 percent_encoding::utf8_percent_encode(&n, percent_encoding::NON_ALPHANUMERIC)
             )
         }),
         first: q
             .contains_key("after")
-            .then(|| format!("{}?{query_string}", app::STAFF_INBOX)),
+            .then(|| format!("{}?{query_string}", routes::STAFF_INBOX)),
         query_string: query_string.clone(),
         notice,
     };
     html(
         StatusCode::OK,
         app.pages
-            .staff("inbox.html", "صندوق الطلبات", app::STAFF_INBOX, &view),
+            .staff("inbox.html", "صندوق الطلبات", routes::STAFF_INBOX, &view),
     )
 }
 
@@ -808,7 +810,7 @@ fn event_label(kind: &str) -> &'static str {
     }
 }
 
-fn event_row(e: &crate::store::Event, kind: forms::FormKind) -> EventRow {
+fn event_row(e: &crate::record::Event, kind: forms::FormKind) -> EventRow {
     EventRow {
         label: event_label(&e.kind),
         at: e.at.clone(),
@@ -927,7 +929,7 @@ async fn case_page(
     html(
         status,
         app.pages
-            .staff("case.html", &title, &app::case_path(&r.code), &view),
+            .staff("case.html", &title, &routes::case_path(&r.code), &view),
     )
 }
 
@@ -1114,13 +1116,13 @@ pub async fn case_action(
                 &app,
                 StatusCode::NOT_FOUND,
                 "الصفحة غير موجودة",
-                crate::answer::MSG_NO_FORM,
+                crate::messages::MSG_NO_FORM,
             );
         }
     };
     match result {
         Ok(_) => with_outcome(
-            see_other(&format!("{}?done={done}", app::case_path(&r.code))),
+            see_other(&format!("{}?done={done}", routes::case_path(&r.code))),
             "staff_action",
         ),
         Err(ActionError::Stale { .. }) => {
@@ -1265,7 +1267,7 @@ pub async fn report(
             app.pages.staff(
                 "report.html",
                 "تقرير الرضا وجودة الخدمة",
-                app::STAFF_REPORT,
+                routes::STAFF_REPORT,
                 view,
             ),
         )
@@ -1317,7 +1319,7 @@ pub async fn report(
     ));
     view.csv = Some(format!(
         "{}?period={key}&calendar={}&format=csv",
-        app::STAFF_REPORT,
+        routes::STAFF_REPORT,
         view.calendar
     ));
     with_outcome(page(&view, StatusCode::OK), "staff_report")
@@ -1368,7 +1370,7 @@ pub async fn accounts(
         app.pages.staff(
             "accounts.html",
             "حسابات الموظفين",
-            app::STAFF_ACCOUNTS,
+            routes::STAFF_ACCOUNTS,
             &view,
         ),
     )
@@ -1439,13 +1441,13 @@ pub async fn accounts_action(
                 &app,
                 StatusCode::NOT_FOUND,
                 "الصفحة غير موجودة",
-                crate::answer::MSG_NO_FORM,
+                crate::messages::MSG_NO_FORM,
             );
         }
     };
     match result {
         Ok(()) => with_outcome(
-            see_other(&format!("{}?done={action}", app::STAFF_ACCOUNTS)),
+            see_other(&format!("{}?done={action}", routes::STAFF_ACCOUNTS)),
             "staff_accounts",
         ),
         Err(code) => {
@@ -1467,7 +1469,7 @@ mod tests {
     fn listed(age_days: u64) -> Row {
         Row {
             code: "K7M4-Q9TX-3HRP".to_string(),
-            href: app::case_path("K7M4Q9TX3HRP"),
+            href: routes::case_path("K7M4Q9TX3HRP"),
             form_title: "طلب".to_string(),
             status: Status::Received,
             status_label: "تم الاستلام",
@@ -1502,7 +1504,7 @@ mod tests {
             query_string: String::new(),
             notice: None,
         };
-        let html = pages.staff("inbox.html", "صندوق الطلبات", app::STAFF_INBOX, &view);
+        let html = pages.staff("inbox.html", "صندوق الطلبات", routes::STAFF_INBOX, &view);
         let digits = content.site.digits;
         for said in [
             "(اليوم)".to_string(),

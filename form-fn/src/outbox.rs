@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 
 use crate::mail::{Kind, Mail, mime};
-use crate::table::{GSI, GSI_PK, GSI_SK, Item, PK, SK, TTL};
+use crate::table::{GSI, GSI_PK, GSI_SK, Item, PK, SK, TTL, s};
 
 /// The start of an outbox item's partition key.
 pub const PREFIX: &str = "OUT#";
@@ -35,10 +35,6 @@ pub fn sk(seq: u64, kind: Kind) -> String {
     format!("OUT#{seq:06}#{}", kind.as_str())
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
 /// The puts that record `mails` for the submission `code` (each only if not there yet), to add to
 /// the transaction that stores the submission or its change.
 pub fn puts(
@@ -52,7 +48,7 @@ pub fn puts(
         .iter()
         .map(|mail| {
             let sk = sk(seq, mail.kind);
-            let created = crate::store::now_rfc3339();
+            let created = crate::clock::now_rfc3339();
             let item: Item = [
                 (PK, s(pk(code))),
                 (SK, s(sk.clone())),
@@ -98,7 +94,7 @@ pub fn status_change_puts(
     table_name: &str,
     mailer: Option<&crate::mail::Mailer>,
     form: &forms::FormDef,
-    record: &crate::store::Record,
+    record: &crate::record::Record,
     version: u64,
     status: forms::Status,
     message: Option<&str>,
@@ -112,7 +108,7 @@ pub fn status_change_puts(
             &record.code,
             version,
             &[mail],
-            crate::store::now_epoch(),
+            crate::clock::now_epoch(),
         ),
         Ok(None) => Vec::new(),
         Err(err) => {
@@ -397,7 +393,7 @@ impl Outbox {
             .expression_attribute_names("#gsk", GSI_SK)
             .expression_attribute_values(":state", s(state))
             .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":at", s(crate::store::now_rfc3339()))
+            .expression_attribute_values(":at", s(crate::clock::now_rfc3339()))
             .expression_attribute_values(":note", s(note))
             .send()
             .await;

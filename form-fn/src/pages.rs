@@ -151,7 +151,7 @@ impl Pages {
                 &form.title,
                 &format!(
                     "<p>{}</p><ul>{items}</ul><p><a href=\"/forms/{}/\">الرجوع إلى النموذج</a></p>",
-                    crate::answer::MSG_INVALID,
+                    crate::messages::MSG_INVALID,
                     esc(&form.id)
                 ),
             )
@@ -206,7 +206,7 @@ impl Pages {
                 None => plain(
                     &self.site,
                     &self.track_form.title,
-                    &format!("<p>{}</p>", crate::answer::MSG_TRACK_NOT_FOUND),
+                    &format!("<p>{}</p>", crate::messages::MSG_TRACK_NOT_FOUND),
                 ),
             })
     }

@@ -16,11 +16,13 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::answer;
-pub use crate::app::{App, HEALTH, SUBMIT, TRACK};
+use crate::app::App;
 use crate::body;
 use crate::client::{self, Client, ViaCdn};
+use crate::messages;
+use crate::routes::{self, HEALTH, SUBMIT, TRACK};
 use crate::store;
-use crate::{access_log, app, inbox, submit, track};
+use crate::{access_log, inbox, submit, track};
 
 /// How long one request may take in all; the store's own timeouts are shorter.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(9);
@@ -58,27 +60,27 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         .route(SUBMIT, post(submit::submit))
         .route(TRACK, post(track::track))
         .route(HEALTH, get(health))
-        .route(app::STAFF_INBOX, get(inbox::inbox))
+        .route(routes::STAFF_INBOX, get(inbox::inbox))
         .route(
-            app::STAFF_SIGN_IN,
+            routes::STAFF_SIGN_IN,
             get(inbox::sign_in_form).post(inbox::sign_in),
         )
-        .route(app::STAFF_CHALLENGE, post(inbox::challenge))
-        .route(app::STAFF_SIGN_OUT, post(inbox::sign_out))
-        .route(app::STAFF_CASE, get(inbox::case))
-        .route(app::STAFF_CASE_ACTION, post(inbox::case_action))
-        .route(app::STAFF_EXPORT, get(inbox::export))
-        .route(app::STAFF_INTERVIEWS, get(inbox::interview::interviews))
+        .route(routes::STAFF_CHALLENGE, post(inbox::challenge))
+        .route(routes::STAFF_SIGN_OUT, post(inbox::sign_out))
+        .route(routes::STAFF_CASE, get(inbox::case))
+        .route(routes::STAFF_CASE_ACTION, post(inbox::case_action))
+        .route(routes::STAFF_EXPORT, get(inbox::export))
+        .route(routes::STAFF_INTERVIEWS, get(inbox::interview::interviews))
         .route(
-            app::STAFF_INTERVIEW,
+            routes::STAFF_INTERVIEW,
             get(inbox::interview::interview_form).post(inbox::interview::interview),
         )
-        .route(app::STAFF_REPORT, get(inbox::report))
-        .route(app::STAFF_ACCOUNTS, get(inbox::accounts))
-        .route(app::STAFF_ACCOUNTS_ACTION, post(inbox::accounts_action));
+        .route(routes::STAFF_REPORT, get(inbox::report))
+        .route(routes::STAFF_ACCOUNTS, get(inbox::accounts))
+        .route(routes::STAFF_ACCOUNTS_ACTION, post(inbox::accounts_action));
     // The one-time link of a developer's machine: never in the Lambda's build.
     #[cfg(feature = "local")]
-    let routes = routes.route(app::STAFF_LINK, get(inbox::sign_in_link));
+    let routes = routes.route(routes::STAFF_LINK, get(inbox::sign_in_link));
     let routes = routes.fallback(not_found);
     layered(routes, app, cors_origins)
 }
@@ -132,7 +134,7 @@ fn panic_answer(app: &App, json: bool) -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         "عطل غير متوقع",
-        answer::MSG_NOT_SAVED,
+        messages::MSG_NOT_SAVED,
     )
 }
 
@@ -193,7 +195,7 @@ async fn same_site_only(State(app): State<Arc<App>>, req: Request, next: Next) -
             StatusCode::BAD_REQUEST,
             "cross_site",
             "طلب من موقع آخر",
-            answer::MSG_CROSS_SITE,
+            messages::MSG_CROSS_SITE,
         );
     }
     next.run(req).await
@@ -270,9 +272,9 @@ async fn within_time_limit(State(app): State<Arc<App>>, req: Request, next: Next
         Err(_) => {
             tracing::warn!("request timed out");
             let message = if tracking {
-                answer::MSG_TRACK_UNAVAILABLE
+                messages::MSG_TRACK_UNAVAILABLE
             } else {
-                answer::MSG_NOT_SAVED
+                messages::MSG_NOT_SAVED
             };
             answer::error(
                 &app.pages,
@@ -294,7 +296,7 @@ async fn not_found(State(app): State<Arc<App>>, headers: HeaderMap) -> Response 
         StatusCode::NOT_FOUND,
         "not_found",
         "الصفحة غير موجودة",
-        answer::MSG_NO_FORM,
+        messages::MSG_NO_FORM,
     )
 }
 
@@ -303,6 +305,27 @@ mod tests {
     use super::*;
     use crate::content::Content;
     use crate::pages::Pages;
+    use crate::{store, table};
+
+    #[test]
+    fn a_store_call_and_its_retries_end_well_within_the_request_limit() {
+        // Every attempt and every wait between them, taken whole, is still bounded by the
+        // operation's own limit, which leaves the request time to answer after it.
+        let attempts = table::ATTEMPT_TIMEOUT * table::MAX_ATTEMPTS
+            + table::MAX_BACKOFF * (table::MAX_ATTEMPTS - 1);
+        assert!(table::OPERATION_TIMEOUT <= attempts);
+        assert!(table::CONNECT_TIMEOUT <= table::ATTEMPT_TIMEOUT);
+        assert!(
+            table::OPERATION_TIMEOUT + store::WRITE_MARGIN < REQUEST_TIMEOUT,
+            "a write begun with its time left ends before the request limit"
+        );
+        // A submission makes at most two calls (the repeat check and the limit) before its write.
+        assert!(
+            table::OPERATION_TIMEOUT * 2 + table::OPERATION_TIMEOUT + store::WRITE_MARGIN
+                <= REQUEST_TIMEOUT,
+            "a submission whose first calls take their longest still has time for its write"
+        );
+    }
 
     async fn serve_panicking() -> String {
         let content = Content::embedded().expect("the embedded site parses");
@@ -355,7 +378,7 @@ mod tests {
                 .starts_with("text/html")
         );
         assert_eq!(r.headers()["cache-control"], "no-store");
-        assert!(r.text().await.unwrap().contains(answer::MSG_NOT_SAVED));
+        assert!(r.text().await.unwrap().contains(messages::MSG_NOT_SAVED));
         let r = c
             .post(&url)
             .header("accept", "application/json")
@@ -366,7 +389,7 @@ mod tests {
         assert_eq!(r.headers()["cache-control"], "no-store");
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(body["error"], "internal");
-        assert_eq!(body["message"], answer::MSG_NOT_SAVED);
+        assert_eq!(body["message"], messages::MSG_NOT_SAVED);
     }
 
     #[test]

@@ -26,8 +26,9 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use forms::normalise::display_code;
 use forms::{FormDef, Status};
 
+use crate::clock::now_epoch;
 use crate::content::Content;
-use crate::store::{Record, now_epoch};
+use crate::record::Record;
 use crate::table::{self, GSI, GSI_PK, GSI_SK, PK, SK};
 
 /// Which submissions a listing or export covers.

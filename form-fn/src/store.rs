@@ -1,8 +1,7 @@
 //! Every DynamoDB call the service makes, over `aws-sdk-dynamodb`; the table's design is in
 //! [`crate::table`]. The endpoint decides whether this is DynamoDB or a compatible local server.
 
-use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -13,11 +12,16 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, CancellationReason, Put, ReturnValue, TransactWriteItem,
 };
-use forms::{FormDef, Status, Submission, Value};
+use forms::{FormDef, Status, Submission};
 
 use crate::client::ClientKey;
+use crate::clock::now_epoch;
 use crate::code::new_code;
-use crate::table::{self, GSI_PK, GSI_SK, Item, OPERATION_TIMEOUT, PK, SK, TTL};
+use crate::record::{
+    CHANNEL, CONTACTS, Change, EVENTS, Event, Record, channel_name, event_attr, history_entry,
+    value_attr,
+};
+use crate::table::{self, GSI_PK, GSI_SK, OPERATION_TIMEOUT, PK, SK, TTL, get_n, get_s, n, s};
 
 /// Time kept free after a write's [`OPERATION_TIMEOUT`] for answering the request.
 pub const WRITE_MARGIN: Duration = Duration::from_millis(500);
@@ -110,25 +114,6 @@ pub struct Entered<'a> {
     pub by: &'a str,
 }
 
-/// The attribute holding the channel of a survey answer entered by staff (`in_person`, `phone`).
-pub const CHANNEL: &str = "channel";
-
-/// The stored name of a channel.
-pub fn channel_name(c: forms::report::SurveyChannel) -> &'static str {
-    match c {
-        forms::report::SurveyChannel::Web => "web",
-        forms::report::SurveyChannel::InPerson => "in_person",
-        forms::report::SurveyChannel::Phone => "phone",
-    }
-}
-
-fn channel_of_name(name: &str) -> Option<forms::report::SurveyChannel> {
-    use forms::report::SurveyChannel::*;
-    [Web, InPerson, Phone]
-        .into_iter()
-        .find(|c| channel_name(*c) == name)
-}
-
 impl NewSubmission<'_> {
     /// The outbox items of this submission under `code`, for its transaction. A template that
     /// fails (the tests render each one) is logged and records none: the submission is still
@@ -150,264 +135,6 @@ impl NewSubmission<'_> {
                 Vec::new()
             }
         }
-    }
-}
-
-/// One status change.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Change {
-    pub status: Status,
-    /// RFC 3339.
-    pub at: String,
-    pub message: Option<String>,
-    /// The staff member who made it (absent for changes made before this was recorded).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub by: Option<String>,
-}
-
-/// A stored submission as read back.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Record {
-    pub code: String,
-    pub form: String,
-    pub status: Status,
-    pub received_at: String,
-    pub updated_at: String,
-    pub expected_by: Option<String>,
-    /// The latest message from staff to the sender.
-    pub message: Option<String>,
-    pub history: Vec<Change>,
-    pub values: BTreeMap<String, Value>,
-    /// Each contact given with the request, normalised: any of them opens the follow-up.
-    #[serde(skip)]
-    pub contacts: Vec<String>,
-    #[serde(skip)]
-    pub expires_at: u64,
-    /// Staff changes so far (absent in the table: 0); a correction names the version it read.
-    pub version: u64,
-    /// Which fields staff corrected, when and who: never a value.
-    pub corrections: Vec<Correction>,
-    /// The staff member the case is assigned to (their e-mail).
-    pub assignee: Option<String>,
-    /// When and by whom the data was checked against the official documents.
-    pub checked: Option<Event>,
-    /// What staff did, for staff only: assignments, referrals, notes, checks, status changes.
-    pub events: Vec<Event>,
-    /// The channel of a survey answer entered by staff; `None`: sent from the site.
-    pub channel: Option<forms::report::SurveyChannel>,
-}
-
-/// One staff action on a case, as its internal log keeps it (the beneficiary never sees it).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Event {
-    /// `note`, `assign`, `refer`, `checked`, `status` or `interview` (a survey answer entered).
-    pub kind: String,
-    /// RFC 3339.
-    pub at: String,
-    /// The staff member.
-    pub by: String,
-    /// Whom a case was assigned or referred to.
-    pub to: Option<String>,
-    /// The note's text, the new status.
-    pub text: Option<String>,
-}
-
-/// The attribute holding a submission's internal log (list of [`Event`]).
-pub const EVENTS: &str = "events";
-/// The attribute holding a submission's assignee.
-pub const ASSIGNEE: &str = "assignee";
-/// The attribute holding when and by whom a submission's data was checked (an [`Event`]).
-pub const CHECKED: &str = "checked";
-
-/// The attribute of one internal log entry.
-pub fn event_attr(e: &Event) -> AttributeValue {
-    let mut m = std::collections::HashMap::new();
-    m.insert("kind".to_string(), s(e.kind.clone()));
-    m.insert("at".to_string(), s(e.at.clone()));
-    m.insert("by".to_string(), s(e.by.clone()));
-    if let Some(to) = &e.to {
-        m.insert("to".to_string(), s(to.clone()));
-    }
-    if let Some(text) = &e.text {
-        m.insert("text".to_string(), s(text.clone()));
-    }
-    AttributeValue::M(m)
-}
-
-fn event_of(v: &AttributeValue) -> Option<Event> {
-    let m = v.as_m().ok()?;
-    let text = |k: &str| m.get(k).and_then(|x| x.as_s().ok()).cloned();
-    Some(Event {
-        kind: text("kind")?,
-        at: text("at")?,
-        by: text("by")?,
-        to: text("to"),
-        text: text("text"),
-    })
-}
-
-/// One correction of a value by staff.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Correction {
-    pub field: String,
-    /// RFC 3339.
-    pub at: String,
-    /// The staff member.
-    pub by: String,
-}
-
-/// Seconds since 1970.
-pub fn now_epoch() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// Now, in RFC 3339 (UTC, whole seconds).
-pub fn now_rfc3339() -> String {
-    aws_sdk_dynamodb::primitives::DateTime::from_secs(now_epoch() as i64)
-        .fmt(aws_sdk_dynamodb::primitives::DateTimeFormat::DateTime)
-        .expect("a time after 1970 formats")
-}
-
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: u64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
-fn get_s(item: &Item, name: &str) -> Option<String> {
-    item.get(name)?.as_s().ok().cloned()
-}
-
-fn get_n(item: &Item, name: &str) -> Option<u64> {
-    item.get(name)?.as_n().ok()?.parse().ok()
-}
-
-/// The attribute a value is stored as.
-pub fn value_attr(v: &Value) -> AttributeValue {
-    match v {
-        Value::One(x) => s(x.clone()),
-        Value::Many(xs) => AttributeValue::L(xs.iter().map(|x| s(x.clone())).collect()),
-    }
-}
-
-fn change_attr(c: &Change) -> AttributeValue {
-    let mut m = std::collections::HashMap::new();
-    m.insert("status".to_string(), s(c.status.as_str()));
-    m.insert("at".to_string(), s(c.at.clone()));
-    if let Some(msg) = &c.message {
-        m.insert("message".to_string(), s(msg.clone()));
-    }
-    if let Some(by) = &c.by {
-        m.insert("by".to_string(), s(by.clone()));
-    }
-    AttributeValue::M(m)
-}
-
-/// The attribute of one history entry, for the staff command's status change.
-pub fn history_entry(c: &Change) -> AttributeValue {
-    change_attr(c)
-}
-
-/// The attribute holding a submission's normalised contacts (a list of strings).
-pub const CONTACTS: &str = "contacts";
-/// The attribute that held the one contact of submissions stored before `contacts` (a string).
-const LEGACY_CONTACT: &str = "contact";
-
-/// A submission item's normalised contacts: its `contacts`, or the one `contact` of an item
-/// stored before there could be several.
-fn contacts_of(item: &Item) -> Vec<String> {
-    let mut out: Vec<String> = item
-        .get(CONTACTS)
-        .and_then(|v| v.as_l().ok())
-        .map(|l| l.iter().filter_map(|x| x.as_s().ok().cloned()).collect())
-        .unwrap_or_default();
-    out.extend(get_s(item, LEGACY_CONTACT));
-    out
-}
-
-impl Record {
-    /// Reads a submission item; `None` when it is not one.
-    pub fn from_item(item: &Item) -> Option<Record> {
-        let code = get_s(item, PK)?.strip_prefix("SUB#")?.to_string();
-        let values = item
-            .get("values")
-            .and_then(|v| v.as_m().ok())
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| {
-                        let value = match v {
-                            AttributeValue::S(x) => Value::One(x.clone()),
-                            AttributeValue::L(xs) => Value::Many(
-                                xs.iter().filter_map(|x| x.as_s().ok().cloned()).collect(),
-                            ),
-                            _ => return None,
-                        };
-                        Some((k.clone(), value))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let history = item
-            .get("history")
-            .and_then(|v| v.as_l().ok())
-            .map(|l| {
-                l.iter()
-                    .filter_map(|e| {
-                        let m = e.as_m().ok()?;
-                        Some(Change {
-                            status: m.get("status")?.as_s().ok()?.parse().ok()?,
-                            at: m.get("at")?.as_s().ok()?.clone(),
-                            message: m.get("message").and_then(|x| x.as_s().ok()).cloned(),
-                            by: m.get("by").and_then(|x| x.as_s().ok()).cloned(),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(Record {
-            code,
-            form: get_s(item, "form")?,
-            status: get_s(item, "status")?.parse().ok()?,
-            received_at: get_s(item, "received_at")?,
-            updated_at: get_s(item, "updated_at")?,
-            expected_by: get_s(item, "expected_by"),
-            message: get_s(item, "message"),
-            history,
-            values,
-            contacts: contacts_of(item),
-            expires_at: get_n(item, TTL).unwrap_or(u64::MAX),
-            version: get_n(item, table::VERSION).unwrap_or(0),
-            corrections: item
-                .get(table::CORRECTIONS)
-                .and_then(|v| v.as_l().ok())
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|e| {
-                            let m = e.as_m().ok()?;
-                            let s = |k: &str| m.get(k)?.as_s().ok().cloned();
-                            Some(Correction {
-                                field: s("field")?,
-                                at: s("at")?,
-                                by: s("by")?,
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            assignee: get_s(item, ASSIGNEE),
-            checked: item.get(CHECKED).and_then(event_of),
-            events: item
-                .get(EVENTS)
-                .and_then(|v| v.as_l().ok())
-                .map(|l| l.iter().filter_map(event_of).collect())
-                .unwrap_or_default(),
-            channel: get_s(item, CHANNEL).and_then(|c| channel_of_name(&c)),
-        })
     }
 }
 
@@ -616,7 +343,7 @@ impl Store {
             }
             item.insert(
                 "history".to_string(),
-                AttributeValue::L(vec![change_attr(&Change {
+                AttributeValue::L(vec![history_entry(&Change {
                     status: Status::Received,
                     at: new.received_at.clone(),
                     message: None,

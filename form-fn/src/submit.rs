@@ -20,9 +20,11 @@ use crate::app::App;
 use crate::body::{self, Refused};
 use crate::captcha::Verdict;
 use crate::client::Client;
+use crate::clock::now_rfc3339;
 use crate::idempotency::{self, Origin};
+use crate::messages;
 use crate::pages::ReceivedView;
-use crate::store::{NewSubmission, Receipt, Reserved, Saved, TryScope, now_rfc3339};
+use crate::store::{NewSubmission, Receipt, Reserved, Saved, TryScope};
 
 /// The hidden field the page's script fills with a random key, so that sending twice is sending
 /// once.
@@ -162,7 +164,7 @@ pub async fn submit(
             StatusCode::NOT_FOUND,
             "unknown_form",
             "النموذج غير موجود",
-            answer::MSG_NO_FORM,
+            messages::MSG_NO_FORM,
         );
     };
     let mut resp = handle(&app, form, &client, &headers, body, json).await;
@@ -227,7 +229,7 @@ async fn handle(
             StatusCode::SERVICE_UNAVAILABLE,
             "not_saved",
             "لم يُحفظ ما أرسلته",
-            answer::MSG_NOT_SAVED,
+            messages::MSG_NOT_SAVED,
         )
     };
     match app.store.find_repeat(&idempotency.0).await {
@@ -245,7 +247,7 @@ async fn handle(
             Ok(Verdict::Failed) => {
                 let errors = [forms::FieldError {
                     field: "captcha".to_string(),
-                    message: answer::MSG_CAPTCHA.to_string(),
+                    message: messages::MSG_CAPTCHA.to_string(),
                 }];
                 let resp = invalid(app, form, &pairs, field_key.as_deref(), &errors, json);
                 return with_outcome(resp, "captcha_failed");
@@ -258,7 +260,7 @@ async fn handle(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "not_saved",
                     "لم يُحفظ ما أرسلته",
-                    answer::MSG_NOT_SAVED,
+                    messages::MSG_NOT_SAVED,
                 );
             }
         }
@@ -274,7 +276,7 @@ async fn handle(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_submissions",
                 "طلبات كثيرة",
-                answer::MSG_TOO_MANY_SUBMISSIONS,
+                messages::MSG_TOO_MANY_SUBMISSIONS,
             );
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -257,7 +257,7 @@ pub async fn create_if_missing(
                 .table_name(table)
                 .item(PK, AttributeValue::S(LOOKUP_COMPLETE_PK.to_string()))
                 .item(SK, AttributeValue::S(SK_META.to_string()))
-                .item("at", AttributeValue::S(crate::store::now_rfc3339()))
+                .item("at", AttributeValue::S(crate::clock::now_rfc3339()))
                 .send()
                 .await?;
         }
@@ -301,30 +301,31 @@ pub async fn create_if_missing(
 }
 
 /// An item as the SDK gives it.
-pub type Item = HashMap<String, aws_sdk_dynamodb::types::AttributeValue>;
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A string attribute.
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+/// A number attribute.
+pub fn n(v: u64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// The string attribute `name` of an item, if it has one.
+pub fn get_s(item: &Item, name: &str) -> Option<String> {
+    item.get(name)?.as_s().ok().cloned()
+}
+
+/// The number attribute `name` of an item, if it has one that reads as a whole number.
+pub fn get_n(item: &Item, name: &str) -> Option<u64> {
+    item.get(name)?.as_n().ok()?.parse().ok()
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_store_call_and_its_retries_end_well_within_the_request_limit() {
-        // Every attempt and every wait between them, taken whole, is still bounded by the
-        // operation's own limit, which leaves the request time to answer after it.
-        let attempts = ATTEMPT_TIMEOUT * MAX_ATTEMPTS + MAX_BACKOFF * (MAX_ATTEMPTS - 1);
-        assert!(OPERATION_TIMEOUT <= attempts);
-        assert!(CONNECT_TIMEOUT <= ATTEMPT_TIMEOUT);
-        assert!(
-            OPERATION_TIMEOUT + crate::store::WRITE_MARGIN < crate::router::REQUEST_TIMEOUT,
-            "a write begun with its time left ends before the request limit"
-        );
-        // A submission makes at most two calls (the repeat check and the limit) before its write.
-        assert!(
-            OPERATION_TIMEOUT * 2 + OPERATION_TIMEOUT + crate::store::WRITE_MARGIN
-                <= crate::router::REQUEST_TIMEOUT,
-            "a submission whose first calls take their longest still has time for its write"
-        );
-    }
 
     #[test]
     fn loopback_endpoints_are_recognised() {

@@ -19,8 +19,10 @@ use crate::answer::{self, with_outcome};
 use crate::app::App;
 use crate::body::{self, Refused};
 use crate::client::Client;
+use crate::messages;
 use crate::pages::{ErrorView, HistoryView, TrackResult};
-use crate::store::{Record, Reserved, TryScope, Unavailable};
+use crate::record::Record;
+use crate::store::{Reserved, TryScope, Unavailable};
 use crate::submit::{posted_values, take_service_fields};
 
 /// Failed follow-ups allowed from one client address (IPv6: one /64) in one window.
@@ -129,7 +131,7 @@ pub async fn track(
     let Some(contact) = forms::normalise::contact(&text("contact")) else {
         let errors = vec![FieldError {
             field: "contact".to_string(),
-            message: answer::MSG_TRACK_CONTACT.to_string(),
+            message: messages::MSG_TRACK_CONTACT.to_string(),
         }];
         return invalid(errors, &pairs);
     };
@@ -149,7 +151,7 @@ pub async fn track(
                     StatusCode::NOT_FOUND,
                     Json(serde_json::json!({
                         "error": "not_found",
-                        "message": answer::MSG_TRACK_NOT_FOUND,
+                        "message": messages::MSG_TRACK_NOT_FOUND,
                     })),
                 )
                     .into_response()
@@ -164,7 +166,7 @@ pub async fn track(
                     StatusCode::TOO_MANY_REQUESTS,
                     Json(serde_json::json!({
                         "error": "too_many_attempts",
-                        "message": answer::MSG_THROTTLED,
+                        "message": messages::MSG_THROTTLED,
                         "retry_after": retry_after,
                     })),
                 )
@@ -173,7 +175,7 @@ pub async fn track(
                 let html = app.pages.error(&ErrorView {
                     status: 429,
                     title: "محاولات كثيرة",
-                    message: answer::MSG_THROTTLED,
+                    message: messages::MSG_THROTTLED,
                     retry: true,
                 });
                 (StatusCode::TOO_MANY_REQUESTS, Html(html)).into_response()
@@ -190,7 +192,7 @@ pub async fn track(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "تعذّر عرض حالة الطلب",
-                answer::MSG_TRACK_UNAVAILABLE,
+                messages::MSG_TRACK_UNAVAILABLE,
             )
         }
     }

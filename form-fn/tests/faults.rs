@@ -299,7 +299,11 @@ async fn submissions_while_the_store_stops_and_restarts_are_stored_once_or_refus
             StatusCode::SERVICE_UNAVAILABLE => {
                 refused += 1;
                 assert!(*retry_after, "{marker}: a 503 says when to send again");
-                assert_eq!(body["message"], form_fn::answer::MSG_NOT_SAVED, "{marker}");
+                assert_eq!(
+                    body["message"],
+                    form_fn::messages::MSG_NOT_SAVED,
+                    "{marker}"
+                );
                 assert!(copies <= 1, "{marker} is stored {copies} times");
                 refused_but_stored += copies;
             }

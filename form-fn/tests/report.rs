@@ -7,8 +7,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
+use form_fn::record::{Change, Record};
 use form_fn::staff::report::{ReportRequest, report_of};
-use form_fn::store::{Change, Record};
 use forms::dates::Day;
 use forms::report::{Period, PeriodCalendar, ReportFile, SurveyChannel};
 use forms::{FormDef, Response, ResponseKind, Status, Value};

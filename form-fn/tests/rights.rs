@@ -134,7 +134,7 @@ fn pk(item: &HashMap<String, AttributeValue>) -> &str {
     item["pk"].as_s().unwrap()
 }
 
-fn codes(records: &[form_fn::store::Record]) -> Vec<String> {
+fn codes(records: &[form_fn::record::Record]) -> Vec<String> {
     records.iter().map(|r| r.code.clone()).collect()
 }
 
@@ -553,7 +553,7 @@ async fn erasure_leaves_no_personal_data_only_an_erasure_record() {
         );
         assert!(a["at"].as_s().is_ok());
         let expires: u64 = a["expires_at"].as_n().unwrap().parse().unwrap();
-        let now = form_fn::store::now_epoch();
+        let now = form_fn::clock::now_epoch();
         let keep = u64::from(form.retention_days) * 86_400;
         assert!(
             expires > now + keep - 60 && expires <= now + keep,
@@ -594,7 +594,7 @@ async fn records_expire_after_their_forms_retention() {
     let content = content();
     let form = person_form(&content);
     let code = submit_bare(&svc, &form, &answers(&form, "kept")).await;
-    let now = form_fn::store::now_epoch();
+    let now = form_fn::clock::now_epoch();
     let keep = u64::from(form.retention_days) * 86_400;
     let items = all_items(&svc).await;
     let expiry = |i: &HashMap<String, AttributeValue>| -> u64 {

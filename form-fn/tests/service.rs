@@ -115,7 +115,7 @@ async fn every_form_is_stored_from_both_encodings() {
         }
         assert_eq!(s(item, "status"), "received");
         let ttl: u64 = item["expires_at"].as_n().unwrap().parse().unwrap();
-        let now = form_fn::store::now_epoch();
+        let now = form_fn::clock::now_epoch();
         let days = (ttl - now) as f64 / 86_400.0;
         assert!(
             (days - f64::from(form.retention_days)).abs() < 0.01,
@@ -354,7 +354,7 @@ async fn behind_cloudfront_a_request_sent_around_it_is_refused_and_stores_nothin
         let r = send(verify).await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{verify:?}");
         let body: Value = r.json().await.unwrap();
-        assert_eq!(body["message"], form_fn::answer::MSG_NO_FORM);
+        assert_eq!(body["message"], form_fn::messages::MSG_NO_FORM);
     }
     assert!(svc.submissions().await.is_empty(), "nothing stored");
     let r = send(Some("verify-7f3a9c")).await.unwrap();
@@ -441,7 +441,7 @@ async fn the_honeypot_keeps_the_record_apart_briefly_and_looks_the_same() {
     // kept only briefly.
     let items = svc.submissions().await;
     assert_eq!(items.len(), 2);
-    let now = form_fn::store::now_epoch();
+    let now = form_fn::clock::now_epoch();
     for item in &items {
         assert_eq!(item["spam"].as_bool(), Ok(&true));
         assert_eq!(s(item, "gsi1pk"), format!("{}#spam", form.id));
@@ -555,7 +555,7 @@ async fn follow_up_needs_the_right_contact_and_slows_guessing() {
         .unwrap();
     assert!(wait > 0 && wait <= form_fn::store::TRY_WINDOW.as_secs());
     let body: Value = r.json().await.unwrap();
-    assert_eq!(body["message"], form_fn::answer::MSG_THROTTLED);
+    assert_eq!(body["message"], form_fn::messages::MSG_THROTTLED);
 }
 
 /// Sends `answers` to a form as a browser without script does and reads the tracking code from the
@@ -843,7 +843,7 @@ async fn one_client_cannot_send_past_its_submission_limit() {
         .unwrap();
     assert!(wait > 0 && wait <= form_fn::store::TRY_WINDOW.as_secs());
     let body: Value = r.json().await.unwrap();
-    assert_eq!(body["message"], form_fn::answer::MSG_TOO_MANY_SUBMISSIONS);
+    assert_eq!(body["message"], form_fn::messages::MSG_TOO_MANY_SUBMISSIONS);
     // A repeat of one already sent is answered with its code: it makes nothing new.
     let (status, again) = post_json(&svc, &path, &send(1)).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -911,7 +911,7 @@ async fn a_form_posted_from_another_site_is_refused_and_stores_nothing() {
         r.text()
             .await
             .unwrap()
-            .contains(form_fn::answer::MSG_CROSS_SITE)
+            .contains(form_fn::messages::MSG_CROSS_SITE)
     );
     let r = post(&[("origin", "https://evil.example")]).await.unwrap();
     assert_eq!(
@@ -1006,7 +1006,7 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
         json_msg(r.json().await.unwrap()),
-        form_fn::answer::MSG_TOO_LARGE
+        form_fn::messages::MSG_TOO_LARGE
     );
 
     // 10,000 fields.
@@ -1026,7 +1026,7 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
         r.text()
             .await
             .unwrap()
-            .contains(form_fn::answer::MSG_TOO_LARGE)
+            .contains(form_fn::messages::MSG_TOO_LARGE)
     );
 
     // Wrong content type.
@@ -1042,13 +1042,13 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
         r.text()
             .await
             .unwrap()
-            .contains(form_fn::answer::MSG_UNSUPPORTED)
+            .contains(form_fn::messages::MSG_UNSUPPORTED)
     );
 
     // Unknown form.
     let (status, body) = post_json(&svc, "/api/forms/nothing-here", &json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(json_msg(body), form_fn::answer::MSG_NO_FORM);
+    assert_eq!(json_msg(body), form_fn::messages::MSG_NO_FORM);
 
     // Invalid UTF-8, raw and percent-encoded, in both encodings.
     for (ct, bytes) in [
@@ -1067,7 +1067,7 @@ async fn hostile_and_malformed_bodies_get_clear_4xx_answers() {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert_eq!(
             json_msg(r.json().await.unwrap()),
-            form_fn::answer::MSG_NOT_UTF8
+            form_fn::messages::MSG_NOT_UTF8
         );
     }
 
@@ -1169,7 +1169,7 @@ async fn a_store_that_does_not_answer_gets_503_and_no_confirmation() {
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(r.headers().contains_key("retry-after"));
     let body: Value = r.json().await.unwrap();
-    assert_eq!(body["message"], form_fn::answer::MSG_NOT_SAVED);
+    assert_eq!(body["message"], form_fn::messages::MSG_NOT_SAVED);
     assert!(body.get("code").is_none());
     let r = http()
         .post(format!("{base}/api/forms/{}", form.id))

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use sha2::{Digest, Sha256};
 
 use super::{Role, StaffMember};
-use crate::table::{PK, SK, TTL};
+use crate::table::{PK, SK, TTL, n, s};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "staff_session";
@@ -49,14 +49,6 @@ fn hash(secret: &str) -> String {
         .iter()
         .map(|x| format!("{x:02x}"))
         .collect()
-}
-
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: u64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
 }
 
 /// The sessions in the table.

@@ -144,7 +144,7 @@ impl Verifier {
 
     /// Verifies `token` now.
     pub async fn verify(&self, token: &str, usage: TokenUse) -> Result<Claims, Refused> {
-        self.verify_at(token, usage, crate::store::now_epoch())
+        self.verify_at(token, usage, crate::clock::now_epoch())
             .await
     }
 

@@ -8,12 +8,12 @@ use form_fn::auth::Role;
 use form_fn::auth::cognito::Cognito;
 use form_fn::config::{Config, local_endpoint_file};
 use form_fn::lookup::{Identifier, Kind};
+use form_fn::record::Record;
 use form_fn::staff::export::record_json;
 use form_fn::staff::interview;
 use form_fn::staff::person::{CorrectError, Reason};
 use form_fn::staff::report::ReportRequest;
 use form_fn::staff::{Filter, Staff, StaffError};
-use form_fn::store::Record;
 use form_fn::table;
 use forms::Status;
 use forms::normalise::display_code;
@@ -791,7 +791,7 @@ async fn run(inv: Invocation) -> Result<(), StaffError> {
                 stdout,
                 "{}  {form}  {}  {}",
                 display_code(&receipt.code),
-                form_fn::store::channel_name(channel),
+                form_fn::record::channel_name(channel),
                 receipt.received_at
             )
             .map_err(io)?;

@@ -57,13 +57,13 @@ impl Notifier {
         else {
             return Ok(false);
         };
-        let day = form_fn::store::now_rfc3339()[..10].replace('-', "");
+        let day = form_fn::clock::now_rfc3339()[..10].replace('-', "");
         let puts = outbox::puts(
             &self.table,
             &format!("DIGEST{day}"),
             0,
             &[mail],
-            form_fn::store::now_epoch(),
+            form_fn::clock::now_epoch(),
         );
         // One digest a day: a second run the same day finds it recorded.
         match self

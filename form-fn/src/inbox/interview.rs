@@ -17,10 +17,11 @@ use serde_json::json;
 
 use super::{Fields, Me, error_page, html, me, see_other, signed_in, signed_post};
 use crate::answer::with_outcome;
-use crate::app::{self, App};
+use crate::app::App;
 use crate::auth::session::Session;
+use crate::record::channel_name;
+use crate::routes;
 use crate::staff::interview::{CHANNELS, Interview, InterviewError, parse_channel};
-use crate::store::channel_name;
 use crate::submit::{IDEMPOTENCY_FIELD, posted_values, take_service_fields};
 
 /// The page's title.
@@ -117,7 +118,7 @@ fn page(
         app.pages.staff_form(
             "interview.html",
             &title,
-            &app::interview_path(&form.id),
+            &routes::interview_path(&form.id),
             &view,
             &shown,
             values,
@@ -146,7 +147,7 @@ pub async fn interviews(State(app): State<Arc<App>>, headers: HeaderMap) -> Resp
         .surveys()
         .map(|f| Link {
             title: f.title.clone(),
-            href: app::interview_path(&f.id),
+            href: routes::interview_path(&f.id),
         })
         .collect();
     if let [one] = surveys.as_slice() {
@@ -162,7 +163,7 @@ pub async fn interviews(State(app): State<Arc<App>>, headers: HeaderMap) -> Resp
     html(
         StatusCode::OK,
         app.pages
-            .staff("interview.html", TITLE, app::STAFF_INTERVIEWS, &view),
+            .staff("interview.html", TITLE, routes::STAFF_INTERVIEWS, &view),
     )
 }
 
@@ -270,7 +271,7 @@ pub async fn interview(
                 wake.notify_one();
             }
             with_outcome(
-                see_other(&format!("{}?done=1", app::interview_path(&form.id))),
+                see_other(&format!("{}?done=1", routes::interview_path(&form.id))),
                 "staff_interview_stored",
             )
         }

@@ -16,10 +16,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Up
 use forms::Status;
 
 use super::{Staff, StaffError, sdk_error};
-use crate::store::{
-    ASSIGNEE, CHECKED, Change, EVENTS, Event, Record, event_attr, history_entry, now_epoch,
-    now_rfc3339,
-};
+use crate::clock::{now_epoch, now_rfc3339};
+use crate::record::{ASSIGNEE, CHECKED, Change, EVENTS, Event, Record, event_attr, history_entry};
 use crate::table::{self, GSI_PK, PK, SK, TTL};
 
 /// The start of an access record's partition key.

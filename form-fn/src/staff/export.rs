@@ -5,7 +5,7 @@ use forms::FormDef;
 use forms::normalise::display_code;
 
 use super::{Filter, Staff, StaffError};
-use crate::store::Record;
+use crate::record::Record;
 
 impl Staff {
     /// The CSV export: UTF-8 with a byte-order mark (so Excel reads the Arabic), one row per

@@ -9,8 +9,9 @@ use forms::{FieldError, FormKind, Refusal};
 
 use super::{Staff, StaffError};
 use crate::client::ClientKey;
+use crate::clock::now_rfc3339;
 use crate::idempotency::{self, Origin};
-use crate::store::{Entered, NewSubmission, Receipt, Saved, Store, now_rfc3339};
+use crate::store::{Entered, NewSubmission, Receipt, Saved, Store};
 
 /// The channels an interview can come by, as the command and the inbox name them.
 pub const CHANNELS: [SurveyChannel; 2] = [SurveyChannel::InPerson, SurveyChannel::Phone];

@@ -19,8 +19,9 @@ use forms::{FieldError, Refusal, Submission, Value};
 
 use super::case::first_condition_failed;
 use super::{Staff, StaffError, sdk_error};
+use crate::clock::{now_epoch, now_rfc3339};
 use crate::lookup::{self, Identifier};
-use crate::store::{Record, now_epoch, now_rfc3339, value_attr};
+use crate::record::{Record, value_attr};
 use crate::table::{self, Item, PK, SK, TTL};
 
 /// Why records were erased: the code kept in the erasure record.
@@ -499,7 +500,7 @@ impl Staff {
             .expression_attribute_names("#values", "values")
             .expression_attribute_names("#field", field.name.clone())
             .expression_attribute_names("#contact", "contact")
-            .expression_attribute_names("#contacts", crate::store::CONTACTS)
+            .expression_attribute_names("#contacts", crate::record::CONTACTS)
             .set_expression_attribute_values(Some(vals))
             .build()
             .expect("table, key and expression are set");

@@ -9,7 +9,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use forms::Status;
 
 use super::{Staff, StaffError, sdk_error};
-use crate::store::{ASSIGNEE, Record, now_epoch};
+use crate::clock::now_epoch;
+use crate::record::{ASSIGNEE, Record};
 use crate::table::{self, GSI, GSI_PK, GSI_SK, PK, SK};
 
 /// Whose cases a list holds.

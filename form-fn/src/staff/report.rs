@@ -21,7 +21,7 @@ use forms::{FieldType, FormDef, Value};
 
 use super::export::csv_cell;
 use super::{Filter, Staff, StaffError};
-use crate::store::Record;
+use crate::record::Record;
 
 /// What to report on.
 #[derive(Debug, Clone, PartialEq, Eq)]
