@@ -10,7 +10,8 @@ use icu_calendar::types::DateDuration;
 use icu_calendar::{Date, Iso};
 
 use crate::digits;
-use crate::site::{Calendar, Digits};
+use crate::digits::Digits;
+use crate::site::Calendar;
 
 /// The Hijri months, as used in Saudi Arabia.
 pub const HIJRI_MONTHS: [&str; 12] = [

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::digits::Digits;
 use crate::plural::{self, ArabicNoun, CHARACTERS, Case};
 use crate::response::Response;
-use crate::site::Digits;
 use crate::source::{SourceError, Text, locate_in, locate_key};
 
 /// Fields of a form, counted in messages.

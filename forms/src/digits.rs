@@ -5,7 +5,18 @@
 //! is all that is needed: Arabic-Indic digits are the ten code points U+0660..U+0669, and every
 //! number reaching this module is already formatted (no grouping or decimal separators to localise).
 
-use crate::site::Digits;
+use serde::{Deserialize, Serialize};
+
+/// Which digits numbers and dates are written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Digits {
+    /// 0123456789
+    #[default]
+    Western,
+    /// ٠١٢٣٤٥٦٧٨٩
+    ArabicIndic,
+}
 
 /// `text` with its ASCII digits written in `digits`; other characters are kept as they are.
 pub fn localise(text: &str, digits: Digits) -> String {

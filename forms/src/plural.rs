@@ -8,7 +8,7 @@ use icu_locale_core::locale;
 use icu_plurals::{PluralCategory, PluralRules};
 
 use crate::digits;
-use crate::site::Digits;
+use crate::digits::Digits;
 
 /// The forms of a counted noun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

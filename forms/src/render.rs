@@ -26,8 +26,9 @@ use tera::{Context, Tera, Value};
 use crate::dates;
 use crate::definition::{Field, FieldType};
 use crate::digits;
+use crate::digits::Digits;
 use crate::plural::{self, Case};
-use crate::site::{Calendar, Digits, SiteConfig};
+use crate::site::{Calendar, SiteConfig};
 
 /// The templates every site has, by file name, in `templates/`.
 pub const TEMPLATES: [&str; 16] = [

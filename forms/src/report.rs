@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::{Day, GREGORIAN_MONTHS, HIJRI_MONTHS, HijriDay};
 use crate::digits;
-use crate::site::Digits;
+use crate::digits::Digits;
 
 /// The folder of the public report files, in a content folder.
 pub const REPORTS_DIR: &str = "data/reports";

@@ -3,19 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::digits::Digits;
 use crate::privacy::Privacy;
 use crate::source::{SourceError, Text, locate_key};
-
-/// Which digits numbers and dates are written with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Digits {
-    /// 0123456789
-    #[default]
-    Western,
-    /// ٠١٢٣٤٥٦٧٨٩
-    ArabicIndic,
-}
 
 /// Which calendars dates are shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
