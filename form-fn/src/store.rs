@@ -271,6 +271,16 @@ pub fn now_rfc3339() -> String {
         .expect("a time after 1970 formats")
 }
 
+/// The seconds since 1970 of an RFC 3339 time as the table stores it; `None` when it is not one.
+pub fn epoch_of(rfc3339: &str) -> Option<i64> {
+    aws_sdk_dynamodb::primitives::DateTime::from_str(
+        rfc3339,
+        aws_sdk_dynamodb::primitives::DateTimeFormat::DateTime,
+    )
+    .ok()
+    .map(|t| t.secs())
+}
+
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -331,6 +341,12 @@ fn contacts_of(item: &Item) -> Vec<String> {
 }
 
 impl Record {
+    /// The channel it came by: as staff entered it ([`Entered`]), else the site. Never read from
+    /// the answers, which anyone sending the form writes.
+    pub fn came_by(&self) -> forms::report::SurveyChannel {
+        self.channel.unwrap_or(forms::report::SurveyChannel::Web)
+    }
+
     /// Reads a submission item; `None` when it is not one.
     pub fn from_item(item: &Item) -> Option<Record> {
         let code = get_s(item, PK)?.strip_prefix("SUB#")?.to_string();
