@@ -36,9 +36,14 @@ def vm(pid: int, key: str) -> int | None:
 
 
 def start_local(binary: str, data_file: str) -> tuple[subprocess.Popen, str, object]:
-    """Starts the local service on a free port and waits until it is healthy."""
+    """Starts the local service on a free port and waits until it is healthy. Every request comes
+    from this machine's one address, so the limit of submissions per client is lifted (the count
+    is still reserved on every submission, as in service); the outbox's e-mails are written beside
+    the store's file."""
     port = free_port()
-    env = dict(os.environ, PORT=str(port), FORMS_DATA_FILE=data_file)
+    env = dict(os.environ, PORT=str(port), FORMS_DATA_FILE=data_file,
+               FORMS_SUBMISSIONS_PER_CLIENT="1000000000",
+               FORMS_OUTBOX_DIR=os.path.join(os.path.dirname(os.path.abspath(data_file)), "outbox"))
     log_path = data_file + ".log"
     log = open(log_path, "wb")  # the service's log: a file, so that a full pipe never stalls it
     proc = subprocess.Popen([binary, "--port", str(port)], env=env, stdout=log, stderr=log)
@@ -58,6 +63,52 @@ def start_local(binary: str, data_file: str) -> tuple[subprocess.Popen, str, obj
         time.sleep(0.05)
 
 
+def run_wrk(base: str, form: str, fields: dict, concurrency: int, duration: int, threads: int) -> dict:
+    """wrk at `concurrency` connections for `duration` seconds, every request a different valid
+    submission; its figures, with requests/s, the errors and the load average at the end."""
+    # wrk's body template: urlencode around the {n} placeholders, which must survive as-is.
+    template = urllib.parse.urlencode(fields).replace("%7Bn%7D", "{n}")
+    out = subprocess.run(
+        ["wrk", "-t", str(max(1, min(threads, concurrency))), "-c", str(concurrency),
+         "-d", f"{duration}s", "--timeout", "10s", "-s", os.path.join(HERE, "submit.lua"), base],
+        env=dict(os.environ, BENCH_PATH=f"/api/forms/{form}", BENCH_BODY=template,
+                 BENCH_RUN=f"{time.time_ns()}"),
+        capture_output=True, text=True, check=True,
+    ).stdout
+    line = [ln for ln in out.splitlines() if ln.startswith("{")][-1]
+    fig = json.loads(line)
+    fig["concurrency"] = concurrency
+    fig["rps"] = fig["requests"] / (fig["duration_us"] / 1e6)
+    fig["errors"] = sum(fig[k] for k in fig if k.startswith("errors_"))
+    with open("/proc/loadavg") as f:
+        fig["loadavg_end"] = " ".join(f.read().split()[:3])
+    return fig
+
+
+def check_one(base: str, form: str, fields: dict) -> None:
+    """One submission by hand: it must be answered as received, or the figures mean nothing."""
+    body = urllib.parse.urlencode({k: v.replace("{n}", "check") for k, v in fields.items()}).encode()
+    req = urllib.request.Request(f"{base}/api/forms/{form}", data=body, method="POST",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded",
+                                          "Accept": "text/html"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            status = r.status
+    except urllib.error.HTTPError as e:
+        sys.exit(f"a valid submission was answered {e.code}: {e.read()[:500]!r}")
+    if not 200 <= status < 400:
+        sys.exit(f"a valid submission was answered {status}")
+
+
+def stop(proc: subprocess.Popen, log) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", required=True, help="the release local build of form-fn")
@@ -75,36 +126,10 @@ def main() -> int:
     try:
         rss_idle = vm(proc.pid, "VmRSS")
 
-        # One submission by hand: it must be answered as received, or the figures mean nothing.
-        body = urllib.parse.urlencode({k: v.replace("{n}", "check") for k, v in fields.items()}).encode()
-        req = urllib.request.Request(f"{base}/api/forms/{args.form}", data=body, method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded",
-                                              "Accept": "text/html"})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                status = r.status
-        except urllib.error.HTTPError as e:
-            sys.exit(f"a valid submission was answered {e.code}: {e.read()[:500]!r}")
-        if not 200 <= status < 400:
-            sys.exit(f"a valid submission was answered {status}")
-
-        # wrk's body template: urlencode around the {n} placeholders, which must survive as-is.
-        template = urllib.parse.urlencode(fields).replace("%7Bn%7D", "{n}")
+        check_one(base, args.form, fields)
         levels = []
         for c in [int(x) for x in args.concurrency.split(",") if x.strip()]:
-            threads = max(1, min(args.threads, c))
-            out = subprocess.run(
-                ["wrk", "-t", str(threads), "-c", str(c), "-d", f"{args.duration}s", "--timeout", "10s",
-                 "-s", os.path.join(HERE, "submit.lua"), base],
-                env=dict(os.environ, BENCH_PATH=f"/api/forms/{args.form}", BENCH_BODY=template,
-                     BENCH_RUN=f"{time.time_ns()}"),
-                capture_output=True, text=True, check=True,
-            ).stdout
-            line = [ln for ln in out.splitlines() if ln.startswith("{")][-1]
-            fig = json.loads(line)
-            fig["concurrency"] = c
-            fig["rps"] = fig["requests"] / (fig["duration_us"] / 1e6)
-            fig["errors"] = sum(fig[k] for k in fig if k.startswith("errors_"))
+            fig = run_wrk(base, args.form, fields, c, args.duration, args.threads)
             levels.append(fig)
             print(f"  c={c}: {fig['rps']:.0f} req/s, p50 {fig['p50_us'] / 1000:.2f} ms, "
                   f"p99 {fig['p99_us'] / 1000:.2f} ms, errors {fig['errors']}", file=sys.stderr)
@@ -115,12 +140,7 @@ def main() -> int:
             "peak_rss_kib": vm(proc.pid, "VmHWM"),
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop(proc, log)
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
     return 0

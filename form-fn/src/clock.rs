@@ -17,3 +17,13 @@ pub fn now_rfc3339() -> String {
         .fmt(aws_sdk_dynamodb::primitives::DateTimeFormat::DateTime)
         .expect("a time after 1970 formats")
 }
+
+/// The seconds since 1970 of an RFC 3339 time as the table stores it; `None` when it is not one.
+pub fn epoch_of(rfc3339: &str) -> Option<i64> {
+    aws_sdk_dynamodb::primitives::DateTime::from_str(
+        rfc3339,
+        aws_sdk_dynamodb::primitives::DateTimeFormat::DateTime,
+    )
+    .ok()
+    .map(|t| t.secs())
+}

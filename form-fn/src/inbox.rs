@@ -28,7 +28,7 @@ use crate::auth::cognito::{Cognito, SignInError, Step};
 use crate::auth::session::{self, COOKIE, PRE_COOKIE, Session};
 use crate::auth::{Role, StaffMember};
 use crate::client::Client;
-use crate::clock::now_epoch;
+use crate::clock::{epoch_of, now_epoch};
 use crate::lookup::{Identifier, Kind};
 use crate::record::Record;
 use crate::routes;
@@ -559,17 +559,9 @@ fn today() -> String {
     forms::dates::Day::today().to_string()
 }
 
-fn epoch_of(rfc3339: &str) -> Option<u64> {
-    aws_sdk_dynamodb::primitives::DateTime::from_str(
-        rfc3339,
-        aws_sdk_dynamodb::primitives::DateTimeFormat::DateTime,
-    )
-    .ok()
-    .map(|d| d.secs().max(0) as u64)
-}
-
 fn row(app: &App, r: &Record, today: &str) -> Row {
-    let age = epoch_of(&r.received_at).map_or(0, |t| now_epoch().saturating_sub(t) / 86_400);
+    let age = epoch_of(&r.received_at)
+        .map_or(0, |t| now_epoch().saturating_sub(t.max(0) as u64) / 86_400);
     Row {
         code: display_code(&r.code),
         href: routes::case_path(&r.code),
@@ -958,7 +950,8 @@ async fn visible_case(app: &App, s: &Session, code: &str) -> Result<Record, Resp
     }
 }
 
-/// `GET /api/staff/cases/{code}`: the case page; the opening is recorded.
+/// `GET /api/staff/cases/{code}`: the case page; the opening is recorded, unless the page follows
+/// the staff member's own action on it.
 pub async fn case(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -973,15 +966,6 @@ pub async fn case(
         Ok(r) => r,
         Err(resp) => return resp,
     };
-    if let Err(e) = app.staff.record_opened(&r, &s.member.email).await {
-        tracing::warn!(error = %e, "staff: opening not recorded");
-        return error_page(
-            &app,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "عطل مؤقت",
-            "تعذّر فتح الطلب. حاول بعد دقيقة.",
-        );
-    }
     let done = match q.get("done").map(String::as_str) {
         Some("status") => Some("حُفظت الحالة الجديدة، وصارت رسالتها ظاهرة للمستفيد عند المتابعة."),
         Some("assign") => Some("أُسند الطلب."),
@@ -990,6 +974,19 @@ pub async fn case(
         Some("checked") => Some("سُجّلت مطابقة البيانات مع المستندات."),
         _ => None,
     };
+    // After the staff member's own action (its form leads back here with `done`), the action
+    // already records the access; any other view is an opening.
+    let own_action =
+        done.is_some() && crate::staff::case::just_acted(&r, &s.member.email, now_epoch());
+    if !own_action && let Err(e) = app.staff.record_opened(&r, &s.member.email).await {
+        tracing::warn!(error = %e, "staff: opening not recorded");
+        return error_page(
+            &app,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "عطل مؤقت",
+            "تعذّر فتح الطلب. حاول بعد دقيقة.",
+        );
+    }
     with_outcome(
         case_page(&app, &s, &r, StatusCode::OK, None, done, Kept::default()).await,
         "staff_case",

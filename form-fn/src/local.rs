@@ -2,12 +2,32 @@
 //! else installed: `dynoxide` started in-process on a loopback port, persisted to a SQLite file (or
 //! kept in memory), with expired TTL items swept on a timer (it does not expire them by itself).
 //! The service reaches it over HTTP with the real AWS SDK, exactly as it reaches DynamoDB.
+//!
+//! # Why it runs on a thread of its own
+//!
+//! dynoxide answers each request inside its async handler: the SQLite work (and the file's syncs)
+//! runs on the thread that polls the handler, under one lock around the connection. On the
+//! service's own runtime (one worker per core) a store request waiting for that lock, or for the
+//! disk, held a worker that the service's other requests needed, and at 10 concurrent clients
+//! both workers of a two-core machine could be held at once: every request stalled. The store
+//! therefore has its own thread and single-threaded runtime, where requests take the lock one
+//! after another as they would anyway, and the service's workers never wait for the disk.
+//!
+//! # Durability
+//!
+//! The file is in SQLite's write-ahead-log mode (dynoxide's choice) with `synchronous = NORMAL`
+//! (ours; SQLite's default is `FULL`): a commit is written to the log but not synced to the disk,
+//! which happens at each checkpoint instead. What is answered as stored survives the service
+//! crashing or being killed (the log is in the operating system's cache); a power cut or a crash
+//! of the operating system can lose the last commits before the next checkpoint, never the file's
+//! consistency. That is enough for a store on one machine for previews and tests; the deployed
+//! service uses DynamoDB.
 
 use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 /// How often expired items are deleted.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
@@ -16,8 +36,7 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 pub struct LocalStore {
     endpoint: String,
     stop: Option<oneshot::Sender<()>>,
-    server: JoinHandle<()>,
-    sweeper: JoinHandle<()>,
+    thread: Option<JoinHandle<()>>,
 }
 
 /// Why the embedded store could not start.
@@ -31,6 +50,8 @@ pub enum LocalStoreError {
     Memory(String),
     #[error("cannot listen on a loopback port: {0}")]
     Listen(std::io::Error),
+    #[error("cannot start the store's thread: {0}")]
+    Thread(std::io::Error),
 }
 
 impl LocalStore {
@@ -44,46 +65,37 @@ impl LocalStore {
                         .map_err(|e| LocalStoreError::Folder(path.to_path_buf(), e))?;
                 }
                 let text = path.to_string_lossy();
-                dynoxide::Database::new(&text)
-                    .map_err(|e| LocalStoreError::Open(path.to_path_buf(), e.to_string()))?
+                let db = dynoxide::Database::new(&text)
+                    .map_err(|e| LocalStoreError::Open(path.to_path_buf(), e.to_string()))?;
+                // dynoxide offers no setting for it but this: "normal" PRAGMAs, which are SQLite's
+                // defaults except `synchronous = NORMAL` (see the module's notes on durability).
+                db.disable_bulk_loading()
+                    .map_err(|e| LocalStoreError::Open(path.to_path_buf(), e.to_string()))?;
+                db
             }
             None => {
                 dynoxide::Database::memory().map_err(|e| LocalStoreError::Memory(e.to_string()))?
             }
         };
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(LocalStoreError::Listen)?;
+        listener
+            .set_nonblocking(true)
             .map_err(LocalStoreError::Listen)?;
         let addr = listener.local_addr().map_err(LocalStoreError::Listen)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(LocalStoreError::Thread)?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let server_db = db.clone();
-        let server = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(err) =
-                dynoxide::server::serve_with_shutdown(listener, server_db, shutdown).await
-            {
-                tracing::error!(error = %err, "embedded store stopped");
-            }
-        });
-        let sweeper = tokio::spawn(async move {
-            let mut every = tokio::time::interval(SWEEP_EVERY);
-            loop {
-                every.tick().await;
-                let db = db.clone();
-                match tokio::task::spawn_blocking(move || db.sweep_ttl()).await {
-                    Ok(Ok(n)) if n > 0 => tracing::info!(deleted = n, "expired items swept"),
-                    Ok(Err(err)) => tracing::warn!(error = %err, "TTL sweep failed"),
-                    _ => {}
-                }
-            }
-        });
+        let thread = std::thread::Builder::new()
+            .name("local-store".to_string())
+            .spawn(move || runtime.block_on(serve(listener, db, stopped)))
+            .map_err(LocalStoreError::Thread)?;
         Ok(LocalStore {
             endpoint: format!("http://{addr}"),
             stop: Some(stop),
-            server,
-            sweeper,
+            thread: Some(thread),
         })
     }
 
@@ -92,21 +104,58 @@ impl LocalStore {
         &self.endpoint
     }
 
-    /// Stops the store: it stops accepting connections and closes idle ones.
+    /// Stops the store: it stops accepting connections, closes idle ones and lets its thread end.
     pub async fn stop(mut self) {
-        self.sweeper.abort();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        let _ = (&mut self.server).await;
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
     }
 }
 
 impl Drop for LocalStore {
     fn drop(&mut self) {
-        self.sweeper.abort();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+/// The store's thread: serves `db` on `listener` and sweeps expired items until `stopped`.
+async fn serve(
+    listener: std::net::TcpListener,
+    db: dynoxide::Database,
+    stopped: oneshot::Receiver<()>,
+) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(err) => {
+            tracing::error!(error = %err, "embedded store not started");
+            return;
+        }
+    };
+    let sweeper = tokio::spawn(sweep(db.clone()));
+    let shutdown = async {
+        let _ = stopped.await;
+    };
+    if let Err(err) = dynoxide::server::serve_with_shutdown(listener, db, shutdown).await {
+        tracing::error!(error = %err, "embedded store stopped");
+    }
+    sweeper.abort();
+}
+
+/// Deletes expired items every [`SWEEP_EVERY`].
+async fn sweep(db: dynoxide::Database) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        let db = db.clone();
+        match tokio::task::spawn_blocking(move || db.sweep_ttl()).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(deleted = n, "expired items swept"),
+            Ok(Err(err)) => tracing::warn!(error = %err, "TTL sweep failed"),
+            _ => {}
         }
     }
 }

@@ -171,6 +171,12 @@ fn contacts_of(item: &Item) -> Vec<String> {
 }
 
 impl Record {
+    /// The channel it came by: as staff entered it ([`crate::store::Entered`]), else the site.
+    /// Never read from the answers, which anyone sending the form writes.
+    pub fn came_by(&self) -> forms::report::SurveyChannel {
+        self.channel.unwrap_or(forms::report::SurveyChannel::Web)
+    }
+
     /// Reads a submission item; `None` when it is not one.
     pub fn from_item(item: &Item) -> Option<Record> {
         let code = get_s(item, PK)?.strip_prefix("SUB#")?.to_string();

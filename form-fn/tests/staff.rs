@@ -448,6 +448,157 @@ async fn the_list_pages_through_the_index_with_filters() {
     }
 }
 
+/// The codes of the cases listed on an inbox page, in order (from their links).
+fn listed(page: &str) -> Vec<String> {
+    page.split("class=\"case-list__code\" href=\"")
+        .skip(1)
+        .map(|rest| {
+            let href = unescape(rest.split('"').next().unwrap());
+            href.rsplit('/').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// The address of the link to the next page of the list, if the page has one.
+fn next_page(page: &str) -> Option<String> {
+    let link = page.split("<a ").find(|a| a.contains("rel=\"next\""))?;
+    let href = link.split("href=\"").nth(1)?.split('"').next()?;
+    assert!(
+        link.contains("الصفحة التالية"),
+        "the next page's link says so: {link}"
+    );
+    Some(unescape(href))
+}
+
+/// An attribute's text as the page escapes it, read back.
+fn unescape(text: &str) -> String {
+    text.replace("&#x2F;", "/")
+        .replace("&#x3D;", "=")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Sends `n` cases of `form`, each its own (an idempotency key apiece).
+async fn send_cases(svc: &Service, form: &forms::FormDef, n: usize, tag: &str) {
+    for i in 0..n {
+        let r = http()
+            .post(svc.url(&format!("/api/forms/{}", form.id)))
+            .header("accept", "application/json")
+            .header("idempotency-key", format!("inbox-pages-{tag}-{i}"))
+            .json(&json_body(form, &good_answers(form)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_offers_a_next_page_only_when_there_is_one() {
+    use form_fn::inbox::PAGE_SIZE;
+    let svc = start_local().await;
+    let content = content();
+    // Cases of two forms when the site has two followed up, so that pages cross partitions.
+    let tracked: Vec<forms::FormDef> = content
+        .forms
+        .values()
+        .filter(|f| f.trackable)
+        .cloned()
+        .collect();
+    let (first_form, last_form) = (&tracked[0], tracked.last().unwrap());
+    let mut b = Browser::new(&svc.base);
+    b.get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+
+    // A few cases: all on one page, and no next page (the empty partitions of the other forms
+    // and statuses are looked at, not taken for more).
+    send_cases(&svc, last_form, 2, "few").await;
+    let page = b.get("/api/staff").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(listed(&page.body).len(), 2, "{:?}", listed(&page.body));
+    assert_eq!(next_page(&page.body), None, "no next page for two cases");
+    assert!(!page.body.contains("الصفحة التالية"));
+
+    // Exactly a page of cases: still no next page.
+    send_cases(&svc, last_form, PAGE_SIZE - 2, "page").await;
+    let page = b.get("/api/staff").await;
+    assert_eq!(listed(&page.body).len(), PAGE_SIZE);
+    assert_eq!(next_page(&page.body), None, "nothing after a full page");
+
+    // Two more: the next page holds them, and every case is listed once.
+    send_cases(&svc, first_form, 2, "more").await;
+    let page = b.get("/api/staff").await;
+    let mut seen = listed(&page.body);
+    assert_eq!(seen.len(), PAGE_SIZE);
+    let next = next_page(&page.body).expect("a link to the next page");
+    let rest = b.get(&next).await;
+    assert_eq!(rest.status, 200, "{}", rest.body);
+    let more = listed(&rest.body);
+    assert_eq!(more.len(), 2, "the rest: {more:?}");
+    assert_eq!(next_page(&rest.body), None, "the last page");
+    assert!(rest.body.contains("الصفحة الأولى"));
+    seen.extend(more);
+    let total = seen.len();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), total, "no case on both pages");
+    assert_eq!(total, PAGE_SIZE + 2);
+}
+
+#[tokio::test]
+async fn the_case_page_after_ones_own_action_records_no_new_opening() {
+    let svc = start_local().await;
+    let form = trackable(&content());
+    let code = submit(&svc, &form).await;
+    let staff = staff_of(&svc).await;
+    let mut b = Browser::new(&svc.base);
+    b.get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+    let path = format!("/api/staff/cases/{code}");
+    let page = b.get(&path).await;
+    assert_eq!(staff.openings(&code, 10).await.unwrap().len(), 1);
+
+    // A note: the form leads back to the case, which is the note's page, not a new opening.
+    let csrf = hidden(&page.body, "csrf");
+    let r = b
+        .post(
+            &format!("{path}/note"),
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("note", "اتصلت بالمستفيد"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let back = r.location.expect("back to the case");
+    let shown = b.get(&back).await;
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains("أُضيفت الملاحظة الداخلية."));
+    assert_eq!(
+        staff.openings(&code, 10).await.unwrap().len(),
+        1,
+        "the page after one's own note is no new opening"
+    );
+
+    // Opening the case again is one.
+    b.get(&path).await;
+    assert_eq!(staff.openings(&code, 10).await.unwrap().len(), 2);
+
+    // The same address after a colleague's action since is an opening too: the marker alone
+    // does not hide a view.
+    staff
+        .note(&code, "ملاحظة زميل", Some(1), "huda@example.org")
+        .await
+        .unwrap();
+    let shown = b.get(&back).await;
+    assert_eq!(shown.status, 200);
+    let openings = staff.openings(&code, 10).await.unwrap();
+    assert_eq!(openings.len(), 3, "{openings:?}");
+    assert!(openings.iter().all(|o| o.by == "local"));
+}
+
 // ---------- Cognito (moto) ----------
 
 fn cognito_endpoint() -> Option<String> {
@@ -1052,6 +1203,44 @@ async fn an_interview_is_entered_by_the_command_and_in_the_inbox_and_counted_by_
         wrong.body.contains("2026-Q1"),
         "the message says how to write a period"
     );
+
+    // The manager's export says each answer's channel, in Arabic like its other columns.
+    let export = b
+        .get(&format!("/api/staff/export?format=csv&form={}", survey.id))
+        .await;
+    assert_eq!(export.status, 200);
+    let lines: Vec<&str> = export
+        .body
+        .trim_start_matches('\u{FEFF}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        4,
+        "a header and three answers: {}",
+        export.body
+    );
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "\"القناة\"")
+        .expect("a channel column");
+    let mut channels: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(column).unwrap())
+        .collect();
+    channels.sort();
+    let mut expected: Vec<String> = [
+        SurveyChannel::Web,
+        SurveyChannel::InPerson,
+        SurveyChannel::Phone,
+    ]
+    .into_iter()
+    .map(|c| format!("\"{}\"", form_fn::staff::export::channel_cell(c)))
+    .collect();
+    expected.sort();
+    assert_eq!(channels, expected);
 
     // Who entered it is in the internal log, not in the answers.
     let entered: Vec<_> = staff_of(&svc)

@@ -5,7 +5,9 @@
 //! each other: the second is refused as [`ActionError::Stale`] and changes nothing.
 //!
 //! Opening a case is recorded apart, as an item `OPENED#{code}` / `{at}#{staff}#{random}` that
-//! expires with the submission (who and when, nothing of the case).
+//! expires with the submission (who and when, nothing of the case). The case page shown again
+//! right after a staff member's own action ([`just_acted`]) is not an opening: the action, in the
+//! internal log with who and when, already records that access.
 
 use std::collections::HashMap;
 
@@ -16,7 +18,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Up
 use forms::Status;
 
 use super::{Staff, StaffError, sdk_error};
-use crate::clock::{now_epoch, now_rfc3339};
+use crate::clock::{epoch_of, now_epoch, now_rfc3339};
 use crate::record::{ASSIGNEE, CHECKED, Change, EVENTS, Event, Record, event_attr, history_entry};
 use crate::table::{self, GSI_PK, PK, SK, TTL};
 
@@ -42,6 +44,22 @@ impl From<ActionError> for StaffError {
             other => StaffError(other.to_string()),
         }
     }
+}
+
+/// How long after a staff member's own action the case page shown again is that action's (the
+/// page its form leads back to), in seconds.
+pub const SHOWN_AFTER_ACTION: i64 = 120;
+
+/// Whether the latest entry of the case's internal log is `by`'s, made at most
+/// [`SHOWN_AFTER_ACTION`] seconds before `now` (epoch seconds): the case page shown then follows
+/// that action, which is recorded with who and when, so it is not recorded again as an opening.
+/// A colleague's action since, or a later visit, makes it an opening again.
+pub fn just_acted(record: &Record, by: &str, now: u64) -> bool {
+    record.events.last().is_some_and(|e| {
+        e.by == by
+            && epoch_of(&e.at)
+                .is_some_and(|at| (0..=SHOWN_AFTER_ACTION).contains(&(now as i64 - at)))
+    })
 }
 
 /// Who opened a case, and when.

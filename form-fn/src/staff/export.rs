@@ -3,6 +3,7 @@
 
 use forms::FormDef;
 use forms::normalise::display_code;
+use forms::report::SurveyChannel;
 
 use super::{Filter, Staff, StaffError};
 use crate::record::Record;
@@ -47,6 +48,7 @@ impl Staff {
             "آخر تحديث",
             "موعد الرد المتوقع",
             "رسالة إلى المستفيد",
+            "القناة",
         ];
         header.extend(fields.iter().map(|(_, label)| *label));
         write_row(&mut out, header.iter().map(|s| s.to_string()));
@@ -60,6 +62,7 @@ impl Staff {
                 r.updated_at.clone(),
                 r.expected_by.clone().unwrap_or_default(),
                 r.message.clone().unwrap_or_default(),
+                channel_cell(r.came_by()).to_string(),
             ];
             for (name, _) in &fields {
                 let value = r.values.get(*name).map(|v| {
@@ -103,6 +106,17 @@ pub fn record_json(r: &Record, kind: forms::FormKind) -> serde_json::Value {
     v["code"] = serde_json::Value::String(display_code(&r.code));
     v["status_label"] = serde_json::Value::String(r.status.label(kind).to_string());
     v
+}
+
+/// How a submission came, as the export's column «القناة» says it for any form: from the site, or
+/// a survey answer given in an interview and entered by staff (the report names the same channels
+/// as a survey's: [`SurveyChannel::label`]).
+pub fn channel_cell(channel: SurveyChannel) -> &'static str {
+    match channel {
+        SurveyChannel::Web => "الموقع",
+        SurveyChannel::InPerson => "مقابلة ميدانية",
+        SurveyChannel::Phone => "مقابلة هاتفية",
+    }
 }
 
 /// A cell as written to CSV: neutralised if a spreadsheet would run it as a formula, then quoted.

@@ -1,7 +1,12 @@
 //! The inbox's list: cases page by page through the index `gsi1` (never a scan), one partition
 //! (`{form}#{status}`) after another, oldest first in each, with the filters applied by the query
-//! itself. Where a page ends is given back as an opaque cursor: the partition's place and
-//! DynamoDB's `LastEvaluatedKey`, in hex.
+//! itself. Where a page ends is given back as an opaque cursor: the partition's place and the
+//! index key to start after (the last case shown, or DynamoDB's `LastEvaluatedKey`), in hex.
+//!
+//! A page looks one case ahead, so it offers a next page only when a further case exists. Its
+//! queries are bounded: at most [`MAX_QUERIES`] that read any item (a filter that matches little
+//! must not make a page slow), and one for each partition found empty, whose number is fixed by the
+//! content (forms × statuses).
 
 use std::collections::HashMap;
 
@@ -43,12 +48,14 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub records: Vec<Record>,
-    /// Where the next page starts; `None` on the last page.
+    /// Where the next page starts: `Some` when a further case was found, or when the page's
+    /// queries ran out before the list's end (a filter that matched little); `None` at the end.
     pub next: Option<String>,
 }
 
-/// Queries one page may make at most (a filter that matches little must not make a page slow).
-const MAX_QUERIES: usize = 8;
+/// Queries that read items one page may make at most (a filter that matches little must not
+/// make a page slow). A query of an empty partition reads nothing and is not counted.
+pub const MAX_QUERIES: usize = 8;
 
 fn encode(part: usize, key: &HashMap<String, AttributeValue>) -> Option<String> {
     let mut map = serde_json::Map::new();
@@ -135,9 +142,15 @@ impl Staff {
             return Err(bad());
         }
         let now = now_epoch();
-        let mut records = Vec::new();
-        let mut queries = 0;
-        while part < parts.len() && records.len() < size && queries < MAX_QUERIES {
+        // Each case found with the cursor that starts after it; one more than `size` is looked
+        // for, which shows whether a next page has anything.
+        let mut found: Vec<(Record, Option<String>)> = Vec::new();
+        let (mut reads, mut queries) = (0, 0);
+        while part < parts.len()
+            && found.len() <= size
+            && reads < MAX_QUERIES
+            && queries < MAX_QUERIES + parts.len()
+        {
             queries += 1;
             let mut filters = vec!["#ttl > :now".to_string()];
             let mut names = HashMap::from([
@@ -177,25 +190,37 @@ impl Staff {
                 .filter_expression(filters.join(" AND "))
                 .set_expression_attribute_names(Some(names))
                 .set_expression_attribute_values(Some(values))
-                .limit((size - records.len()) as i32)
+                .limit((size + 1 - found.len()) as i32)
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
                 .map_err(|e| sdk_error("listing failed", e))?;
-            records.extend(out.items().iter().filter_map(Record::from_item));
+            if out.scanned_count() > 0 {
+                reads += 1;
+            }
+            found.extend(
+                out.items()
+                    .iter()
+                    .filter_map(|item| Some((Record::from_item(item)?, encode(part, item)))),
+            );
             match out.last_evaluated_key() {
                 Some(k) if !k.is_empty() => start = Some(k.clone()),
                 _ => part += 1,
             }
         }
-        let next = if part >= parts.len() {
-            None
-        } else {
+        let next = if found.len() > size {
+            found.truncate(size);
+            found.last().and_then(|(_, after)| after.clone())
+        } else if part < parts.len() {
+            // The queries ran out before the end: the next page goes on from here.
             match &start {
                 Some(k) => encode(part, k),
                 None => Some(format!("{part}.")),
             }
+        } else {
+            None
         };
+        let records = found.into_iter().map(|(r, _)| r).collect();
         Ok(Page { records, next })
     }
 }

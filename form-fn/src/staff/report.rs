@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_dynamodb::primitives::{DateTime, DateTimeFormat};
 use forms::dates::Day;
 use forms::render::escape_html;
 use forms::report::{
@@ -21,6 +20,7 @@ use forms::{FieldType, FormDef, Value};
 
 use super::export::csv_cell;
 use super::{Filter, Staff, StaffError};
+use crate::clock::epoch_of;
 use crate::record::Record;
 
 /// What to report on.
@@ -183,20 +183,8 @@ fn questions_of(form: &FormDef, records: &[&Record]) -> Vec<Question> {
         .collect()
 }
 
-/// The channel a survey answer came by: as staff entered it ([`super::interview`]), else the
-/// site. Never read from the answers, which anyone sending the form writes.
-fn channel_of(r: &Record) -> SurveyChannel {
-    r.channel.unwrap_or(SurveyChannel::Web)
-}
-
-fn epoch(rfc3339: &str) -> Option<i64> {
-    DateTime::from_str(rfc3339, DateTimeFormat::DateTime)
-        .ok()
-        .map(|t| t.secs())
-}
-
 fn days_between(from: &str, to: &str) -> Option<f64> {
-    Some((epoch(to)? - epoch(from)?) as f64 / 86_400.0)
+    Some((epoch_of(to)? - epoch_of(from)?) as f64 / 86_400.0)
 }
 
 fn median(mut xs: Vec<f64>) -> Option<f64> {
@@ -280,7 +268,7 @@ pub fn report_of(
             let answers = of(&form.id);
             let mut channels = BTreeMap::new();
             for r in &answers {
-                *channels.entry(channel_of(r)).or_insert(0) += 1;
+                *channels.entry(r.came_by()).or_insert(0) += 1;
             }
             let field = match &request.service_field {
                 Some(name) => Some(
