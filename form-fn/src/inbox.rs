@@ -48,6 +48,7 @@ pub const MSG_SIGN_IN: &str = "سجّل الدخول أولًا.";
 pub const MSG_FORBIDDEN: &str = "هذه الصفحة ليست ضمن صلاحياتك. ارجع إلى صندوق الطلبات.";
 
 pub mod interview;
+pub mod people;
 
 type Fields = HashMap<String, String>;
 
@@ -744,6 +745,8 @@ pub async fn inbox(
 
 #[derive(Serialize)]
 struct Answer {
+    /// The field's name (for a manager's correction), or the stored key of a form gone.
+    name: String,
     label: String,
     value: String,
 }
@@ -833,6 +836,7 @@ fn answers_of(app: &App, r: &Record) -> Vec<Answer> {
             .values
             .iter()
             .map(|(k, v)| Answer {
+                name: k.clone(),
                 label: k.clone(),
                 value: value_text(v, &[]),
             })
@@ -843,6 +847,7 @@ fn answers_of(app: &App, r: &Record) -> Vec<Answer> {
         .filter_map(|f| {
             let v = r.values.get(&f.name)?;
             Some(Answer {
+                name: f.name.clone(),
                 label: f.label.clone(),
                 value: value_text(v, &f.options),
             })
@@ -988,6 +993,9 @@ pub async fn case(
         Some("refer") => Some("حُوّل الطلب إلى المسؤول المختص."),
         Some("note") => Some("أُضيفت الملاحظة الداخلية."),
         Some("checked") => Some("سُجّلت مطابقة البيانات مع المستندات."),
+        Some("correct") => {
+            Some("صُحّحت الإجابة. يحفظ الطلب أي حقل صُحّح ومتى ومن صحّحه، لا القيمة القديمة.")
+        }
         _ => None,
     };
     with_outcome(
