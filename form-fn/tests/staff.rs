@@ -778,6 +778,19 @@ async fn tokens_forged_expired_from_another_pool_or_client_are_refused() {
     assert_eq!(wrong.verify(&id, TokenUse::Id).await, Err(Refused::Client));
 }
 
+/// A caseworker's account in the pool, signed in.
+async fn caseworker(p: &Pool, svc: &Service) -> Browser {
+    p.user("sara@example.org", Some("caseworker")).await;
+    let mut b = Browser::new(&svc.base);
+    assert_eq!(
+        password_step(&mut b, "sara@example.org", PASSWORD)
+            .await
+            .status,
+        303
+    );
+    b
+}
+
 #[tokio::test]
 async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
     let Some(endpoint) = cognito_endpoint() else {
@@ -799,14 +812,7 @@ async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
         )
         .await
         .unwrap();
-    p.user("sara@example.org", Some("caseworker")).await;
-    let mut b = Browser::new(&svc.base);
-    assert_eq!(
-        password_step(&mut b, "sara@example.org", PASSWORD)
-            .await
-            .status,
-        303
-    );
+    let mut b = caseworker(&p, &svc).await;
     let list = b.get("/api/staff").await;
     assert!(!list.body.contains(&forms::normalise::display_code(&code)));
     assert_eq!(b.get(&format!("/api/staff/cases/{code}")).await.status, 404);
@@ -1441,4 +1447,74 @@ async fn a_manager_finds_exports_corrects_and_erases_a_persons_records_from_the_
     for personal in ["501234567", "50 123", "٠٥٠", "nobody@", "سارة"] {
         assert!(!logged.contains(personal), "{personal} logged: {logged}");
     }
+}
+
+#[tokio::test]
+async fn a_caseworker_gets_404_on_every_page_of_a_persons_rights() {
+    let Some(endpoint) = cognito_endpoint() else {
+        return;
+    };
+    let p = pool(&endpoint).await;
+    let svc = start_with_pool(&p, &endpoint).await;
+    let form = trackable(&content());
+    let phone = field_of(&form, forms::FieldType::Phone);
+    let code = submit(&svc, &form).await;
+    let mut b = caseworker(&p, &svc).await;
+    let inbox = b.get("/api/staff").await;
+    assert!(
+        !inbox.body.contains("/api/staff/people"),
+        "not in a caseworker's bar"
+    );
+    let csrf = hidden(&inbox.body, "csrf");
+    let case = b.get(&format!("/api/staff/cases/{code}")).await;
+    assert_eq!(case.status, 200, "an unassigned case is hers to see");
+    assert!(
+        !case.body.contains("/correct?field="),
+        "no correction offered"
+    );
+    let staff = staff_of(&svc).await;
+    let before = staff.show(&code).await.unwrap();
+    let who = [("csrf", csrf.as_str()), ("who", "0501234567")];
+    for r in [
+        b.get("/api/staff/people").await,
+        b.post("/api/staff/people", &who).await,
+        b.post(
+            "/api/staff/people/export",
+            &[who[0], who[1], ("format", "csv")],
+        )
+        .await,
+        b.post(
+            "/api/staff/people/erase",
+            &[
+                who[0],
+                who[1],
+                ("reason", "request"),
+                ("code", &code),
+                ("confirm", "1"),
+            ],
+        )
+        .await,
+        b.get(&format!(
+            "/api/staff/cases/{code}/correct?field={}",
+            phone.name
+        ))
+        .await,
+        b.post(
+            &format!("/api/staff/cases/{code}/correct"),
+            &[
+                ("csrf", &csrf),
+                ("field", &phone.name),
+                ("version", &before.version.to_string()),
+                (&phone.name, "0559998877"),
+            ],
+        )
+        .await,
+    ] {
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(r.body.contains("ليست ضمن صلاحياتك"));
+        assert!(!r.body.contains(&display_code(&code)));
+    }
+    let after = staff.show(&code).await.unwrap();
+    assert_eq!(after.values, before.values, "nothing corrected");
+    assert_eq!(after.version, before.version);
 }
