@@ -1392,7 +1392,7 @@ async fn a_manager_finds_exports_corrects_and_erases_a_persons_records_from_the_
     );
     let done = erase_post(&mut b, &erase_form("1", "request")).await;
     assert_eq!(done.status, 200, "{}", done.body);
-    assert!(done.body.contains("حُذف سجلان نهائيًا"), "{}", done.body);
+    assert!(done.body.contains("حُذف نهائيًا سجلان"), "{}", done.body);
     assert!(staff.show(&first).await.is_err());
     assert!(staff.show(&second).await.is_err());
     assert!(
