@@ -1,5 +1,6 @@
 //! The staff inbox under `/api/staff/`: sign-in pages, the list of cases, a case's page and its
-//! actions, the export and the staff accounts. Every page is HTML from `templates/staff/`, works
+//! actions, the export and the staff accounts; interviews ([`interview`]) and a person's rights
+//! ([`people`]) in their own modules. Every page is HTML from `templates/staff/`, works
 //! without JavaScript, is `noindex` and (like every answer) `no-store`. Each action calls the one
 //! library function the staff command calls too ([`crate::staff`]); the rules are there.
 //!

@@ -42,7 +42,7 @@ pub const TITLE: &str = "طلبات أصحاب البيانات";
 /// The most records one erasure from the inbox takes.
 pub const MAX_ERASE: usize = 20;
 /// What was typed is no identifier.
-pub const MSG_NOT_AN_IDENTIFIER: &str = "اكتب رقم جوال (مثل 0501234567)، أو بريدًا إلكترونيًا (مثل name@example.org)، أو رقم هوية أو إقامة من ١٠ أرقام يبدأ بـ 1 أو 2.";
+pub const MSG_NOT_AN_IDENTIFIER: &str = "اكتب رقم جوال (مثل 0501234567)، أو بريدًا إلكترونيًا (مثل name@example.org)، أو رقم هوية أو إقامة من عشرة أرقام يبدأ بالرقم 1 أو 2.";
 /// The search was sent in the address.
 pub const MSG_IN_ADDRESS: &str = "لا يُقبل البحث من عنوان الصفحة حتى لا يبقى المعرّف في سجل المتصفح وسجلات الخادم. اكتبه في النموذج أدناه.";
 /// None ticked for erasure.
