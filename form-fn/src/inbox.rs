@@ -1,5 +1,6 @@
 //! The staff inbox under `/api/staff/`: sign-in pages, the list of cases, a case's page and its
-//! actions, the export and the staff accounts. Every page is HTML from `templates/staff/`, works
+//! actions, the export and the staff accounts; interviews ([`interview`]) and a person's rights
+//! ([`people`]) in their own modules. Every page is HTML from `templates/staff/`, works
 //! without JavaScript, is `noindex` and (like every answer) `no-store`. Each action calls the one
 //! library function the staff command calls too ([`crate::staff`]); the rules are there.
 //!
@@ -48,6 +49,7 @@ pub const MSG_SIGN_IN: &str = "سجّل الدخول أولًا.";
 pub const MSG_FORBIDDEN: &str = "هذه الصفحة ليست ضمن صلاحياتك. ارجع إلى صندوق الطلبات.";
 
 pub mod interview;
+pub mod people;
 
 type Fields = HashMap<String, String>;
 
@@ -736,6 +738,8 @@ pub async fn inbox(
 
 #[derive(Serialize)]
 struct Answer {
+    /// The field's name (for a manager's correction), or the stored key of a form gone.
+    name: String,
     label: String,
     value: String,
 }
@@ -825,6 +829,7 @@ fn answers_of(app: &App, r: &Record) -> Vec<Answer> {
             .values
             .iter()
             .map(|(k, v)| Answer {
+                name: k.clone(),
                 label: k.clone(),
                 value: value_text(v, &[]),
             })
@@ -835,6 +840,7 @@ fn answers_of(app: &App, r: &Record) -> Vec<Answer> {
         .filter_map(|f| {
             let v = r.values.get(&f.name)?;
             Some(Answer {
+                name: f.name.clone(),
                 label: f.label.clone(),
                 value: value_text(v, &f.options),
             })
@@ -972,6 +978,9 @@ pub async fn case(
         Some("refer") => Some("حُوّل الطلب إلى المسؤول المختص."),
         Some("note") => Some("أُضيفت الملاحظة الداخلية."),
         Some("checked") => Some("سُجّلت مطابقة البيانات مع المستندات."),
+        Some("correct") => {
+            Some("صُحّحت الإجابة. يحفظ الطلب أي حقل صُحّح ومتى ومن صحّحه، لا القيمة القديمة.")
+        }
         _ => None,
     };
     // After the staff member's own action (its form leads back here with `done`), the action

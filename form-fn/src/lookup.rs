@@ -11,7 +11,7 @@
 //! The hash is plain SHA-256 (with a domain prefix), not a keyed HMAC: a lookup item sits in the
 //! same table as the submission that holds the identifier in clear, expires with it and is erased
 //! with it, so a secret would hide nothing from whoever can read the table; and the staff command
-//! (and later the inbox) must compute the same key, so a secret would have to be handed to every
+//! and the inbox must compute the same key, so a secret would have to be handed to every
 //! staff machine, and a lost or rotated one would orphan every key. Its use is that the table's
 //! keys, which appear in metrics, traces and error reports, never show a phone number or an ID.
 

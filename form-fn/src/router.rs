@@ -69,6 +69,16 @@ pub fn router(app: Arc<App>, cors_origins: &[String]) -> Router {
         .route(routes::STAFF_SIGN_OUT, post(inbox::sign_out))
         .route(routes::STAFF_CASE, get(inbox::case))
         .route(routes::STAFF_CASE_ACTION, post(inbox::case_action))
+        .route(
+            routes::STAFF_CASE_CORRECT,
+            get(inbox::people::correct_form).post(inbox::people::correct),
+        )
+        .route(
+            routes::STAFF_PEOPLE,
+            get(inbox::people::search_form).post(inbox::people::search),
+        )
+        .route(routes::STAFF_PEOPLE_EXPORT, post(inbox::people::export))
+        .route(routes::STAFF_PEOPLE_ERASE, post(inbox::people::erase))
         .route(routes::STAFF_EXPORT, get(inbox::export))
         .route(routes::STAFF_INTERVIEWS, get(inbox::interview::interviews))
         .route(

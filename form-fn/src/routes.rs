@@ -22,6 +22,9 @@ pub const STAFF_SIGN_OUT: &str = "/api/staff/sign-out";
 pub const STAFF_CASE: &str = "/api/staff/cases/{code}";
 /// An action on a case (POST): `status`, `assign`, `note` or `checked`.
 pub const STAFF_CASE_ACTION: &str = "/api/staff/cases/{code}/{action}";
+/// A manager's correction of one answer of a case: the form (GET, `?field=NAME`) and the
+/// correction (POST).
+pub const STAFF_CASE_CORRECT: &str = "/api/staff/cases/{code}/correct";
 /// The export of the listed cases (GET, managers): `?format=csv|json` and the list's filters.
 pub const STAFF_EXPORT: &str = "/api/staff/export";
 /// The periodic report (GET, managers): `?period=2026-Q1[&calendar=hijri][&format=csv]`.
@@ -30,6 +33,13 @@ pub const STAFF_REPORT: &str = "/api/staff/report";
 pub const STAFF_ACCOUNTS: &str = "/api/staff/staff";
 /// An action on staff accounts (POST, managers): `invite`, `disable` or `enable`.
 pub const STAFF_ACCOUNTS_ACTION: &str = "/api/staff/staff/{action}";
+/// Data subjects' requests (managers): the search form (GET) and the person's records (POST: the
+/// identifier is never in an address).
+pub const STAFF_PEOPLE: &str = "/api/staff/people";
+/// The export of a person's records (POST, managers): `format=csv|json`.
+pub const STAFF_PEOPLE_EXPORT: &str = "/api/staff/people/export";
+/// The erasure of a person's records (POST, managers): the confirmation, then the erasure.
+pub const STAFF_PEOPLE_ERASE: &str = "/api/staff/people/erase";
 /// The surveys that take an interview's answer (GET): straight to the one, or a list.
 pub const STAFF_INTERVIEWS: &str = "/api/staff/interviews";
 /// A survey's answer given in an interview: the form (GET) and its entry (POST).

@@ -16,6 +16,7 @@ use common::*;
 use form_fn::auth::token::{Refused, TokenUse, Verifier};
 use form_fn::staff::Staff;
 use form_fn::staff::queue::{Query, Whose};
+use forms::normalise::display_code;
 use serde_json::{Value, json};
 
 const LINK: &str = "0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -928,6 +929,19 @@ async fn tokens_forged_expired_from_another_pool_or_client_are_refused() {
     assert_eq!(wrong.verify(&id, TokenUse::Id).await, Err(Refused::Client));
 }
 
+/// A caseworker's account in the pool, signed in.
+async fn caseworker(p: &Pool, svc: &Service) -> Browser {
+    p.user("sara@example.org", Some("caseworker")).await;
+    let mut b = Browser::new(&svc.base);
+    assert_eq!(
+        password_step(&mut b, "sara@example.org", PASSWORD)
+            .await
+            .status,
+        303
+    );
+    b
+}
+
 #[tokio::test]
 async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
     let Some(endpoint) = cognito_endpoint() else {
@@ -949,14 +963,7 @@ async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
         )
         .await
         .unwrap();
-    p.user("sara@example.org", Some("caseworker")).await;
-    let mut b = Browser::new(&svc.base);
-    assert_eq!(
-        password_step(&mut b, "sara@example.org", PASSWORD)
-            .await
-            .status,
-        303
-    );
+    let mut b = caseworker(&p, &svc).await;
     let list = b.get("/api/staff").await;
     assert!(!list.body.contains(&forms::normalise::display_code(&code)));
     assert_eq!(b.get(&format!("/api/staff/cases/{code}")).await.status, 404);
@@ -1263,4 +1270,440 @@ async fn an_interview_is_entered_by_the_command_and_in_the_inbox_and_counted_by_
         entered[0].values.keys().all(|k| survey.field(k).is_some()),
         "only the survey's answers are in the answers"
     );
+}
+
+// ---------- a person's rights, from the inbox ----------
+
+/// Every log line the service writes in this test binary, as the Lambda's filter lets them out.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn logs() -> Logs {
+    static LOGS: std::sync::OnceLock<Logs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        tracing::subscriber::set_global_default(form_fn::access_log::subscriber(
+            "info",
+            move || writer.clone(),
+        ))
+        .expect("no other subscriber in this test binary");
+        logs
+    })
+    .clone()
+}
+
+/// A signed-in manager (the local link) and the session's form token.
+async fn manager(svc: &Service) -> (Browser, String) {
+    let mut b = Browser::new(&svc.base);
+    let r = b
+        .get(&format!("/api/staff/sign-in/link?token={LINK}"))
+        .await;
+    assert_eq!(r.status, 303);
+    let inbox = b.get("/api/staff").await;
+    let csrf = hidden(&inbox.body, "csrf");
+    (b, csrf)
+}
+
+fn field_of(form: &forms::FormDef, kind: forms::FieldType) -> forms::Field {
+    form.fields
+        .iter()
+        .find(|f| f.kind == kind)
+        .cloned()
+        .unwrap_or_else(|| panic!("the form {} has a field of type {kind:?}", form.id))
+}
+
+/// Posts the erasure form's pairs.
+async fn erase_post(b: &mut Browser, pairs: &[(String, String)]) -> Answer {
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    b.post("/api/staff/people/erase", &refs).await
+}
+
+#[tokio::test]
+async fn a_manager_finds_exports_corrects_and_erases_a_persons_records_from_the_inbox() {
+    let logs = logs();
+    let svc = start_local().await;
+    let form = trackable(&content());
+    let phone = field_of(&form, forms::FieldType::Phone);
+    let name = field_of(&form, forms::FieldType::Text);
+    let first = submit(&svc, &form).await;
+    let mut again = good_answers(&form);
+    again.push(("idempotency_key".into(), "people-second".into()));
+    let second = forms::normalise::code(&common::submit(&svc, &form, &again).await).unwrap();
+    assert_ne!(first, second);
+    let mut other_answers = good_answers(&form);
+    for (n, v) in other_answers.iter_mut() {
+        match form.field(n).map(|f| f.kind) {
+            Some(forms::FieldType::Phone) => *v = "0551234567".into(),
+            Some(forms::FieldType::Email) => *v = "huda@example.net".into(),
+            Some(forms::FieldType::NationalId) => *v = "2000000006".into(),
+            _ => {}
+        }
+    }
+    let other = forms::normalise::code(&common::submit(&svc, &form, &other_answers).await).unwrap();
+    let (mut b, csrf) = manager(&svc).await;
+
+    // The page is in the managers' bar; a search sent in the address is not made.
+    let inbox = b.get("/api/staff").await;
+    assert!(inbox.body.contains("href=\"/api/staff/people\""));
+    let page = b.get("/api/staff/people").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("method=\"post\" action=\"/api/staff/people\"")
+    );
+    let r = b.get("/api/staff/people?who=0501234567").await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("لا يُقبل البحث من عنوان الصفحة"));
+    assert!(!r.body.contains(&display_code(&first)));
+    assert!(
+        !r.body.contains("0501234567"),
+        "the identifier is not echoed"
+    );
+
+    // Found by the number written another way than it was sent (٠٥٠ ١٢٣ ٤٥٦٧).
+    let typed = "+966 50 123 4567";
+    let found = b
+        .post("/api/staff/people", &[("csrf", &csrf), ("who", typed)])
+        .await;
+    assert_eq!(found.status, 200, "{}", found.body);
+    for code in [&first, &second] {
+        assert!(found.body.contains(&display_code(code)));
+        assert!(
+            found
+                .body
+                .contains(&format!("href=\"/api/staff/cases/{code}\""))
+        );
+    }
+    assert!(!found.body.contains(&display_code(&other)));
+    // Without the session's token, or from another site: nothing.
+    let r = b
+        .post("/api/staff/people", &[("csrf", "forged"), ("who", typed)])
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(!r.body.contains(&display_code(&first)));
+    let r = b
+        .post_from(
+            "/api/staff/people",
+            &[("csrf", &csrf), ("who", typed)],
+            "cross-site",
+        )
+        .await;
+    assert_ne!(r.status, 200);
+    assert!(!r.body.contains(&display_code(&first)));
+    let none = b
+        .post(
+            "/api/staff/people",
+            &[("csrf", &csrf), ("who", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(none.status, 200);
+    assert!(none.body.contains("لا توجد سجلات محفوظة"));
+    let bad = b
+        .post("/api/staff/people", &[("csrf", &csrf), ("who", "سارة")])
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("اكتب رقم جوال"));
+
+    // The export: CSV for Excel (a BOM, the form's fields as columns), and JSON.
+    let export = |format: &'static str| {
+        let http = b.http.clone();
+        let url = format!("{}/api/staff/people/export", b.base);
+        let cookie = b.cookie_header();
+        let body = format!(
+            "csrf={csrf}&format={format}&who={}",
+            percent_encoding::utf8_percent_encode(typed, percent_encoding::NON_ALPHANUMERIC)
+        );
+        async move {
+            http.post(url)
+                .header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let csv = export("csv").await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let bytes = csv.bytes().await.unwrap();
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "a BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("\"رمز المتابعة\",\"النموذج\",\"الحالة\""),
+        "{header}"
+    );
+    assert!(header.contains(&format!("\"{}\"", phone.label)), "{header}");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(text.contains(&display_code(&first)) && text.contains(&display_code(&second)));
+    assert!(!text.contains(&display_code(&other)));
+    let json: Value = export("json").await.json().await.unwrap();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 2);
+    assert!(codes.contains(&display_code(&first).as_str()));
+
+    // Correction: the case page offers it beside each answer.
+    let case = b.get(&format!("/api/staff/cases/{first}")).await;
+    let link = format!("/api/staff/cases/{first}/correct?field={}", phone.name);
+    assert!(case.body.contains(&link), "{}", case.body);
+    let page = b.get(&link).await;
+    assert_eq!(page.status, 200);
+    let version = hidden(&page.body, "version");
+    let staff = staff_of(&svc).await;
+    let before = staff.show(&first).await.unwrap();
+    // A bad value: the field's own Arabic message, what was typed kept, nothing changed.
+    let message = forms::validate::field_value(&phone, &["12"]).unwrap_err();
+    let post = format!("/api/staff/cases/{first}/correct");
+    let r = b
+        .post(
+            &post,
+            &[
+                ("csrf", &csrf),
+                ("field", &phone.name),
+                ("version", &version),
+                (&phone.name, "12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains(&message), "{}", r.body);
+    assert!(r.body.contains("value=\"12\""));
+    let after = staff.show(&first).await.unwrap();
+    assert_eq!(after.values, before.values);
+    assert_eq!(after.version, before.version);
+    // A stale view (a colleague's note since): refused in Arabic, what was typed kept.
+    staff
+        .note(&first, "اتصلت بالمستفيد", Some(before.version), "mona")
+        .await
+        .unwrap();
+    let r = b
+        .post(
+            &post,
+            &[
+                ("csrf", &csrf),
+                ("field", &name.name),
+                ("version", &version),
+                (&name.name, "سارة محمد العتيبي"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("عدّل زميل هذه الحالة"));
+    assert!(r.body.contains("سارة محمد العتيبي"));
+    assert_eq!(staff.show(&first).await.unwrap().values, before.values);
+    // The version seen now: corrected, and back to the case page.
+    let r = b
+        .post(
+            &post,
+            &[
+                ("csrf", &csrf),
+                ("field", &name.name),
+                ("version", &hidden(&r.body, "version")),
+                (&name.name, "سارة محمد العتيبي"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/api/staff/cases/{first}?done=correct").as_str())
+    );
+    assert_eq!(
+        staff.show(&first).await.unwrap().values[&name.name],
+        forms::Value::One("سارة محمد العتيبي".into())
+    );
+
+    // Erasure: a reason and the ticked records, then a confirmation naming how many. A code of
+    // someone else's record posted with them is not erased.
+    let who = "0501234567";
+    let erase_form = |confirm: &str, reason: &str| -> Vec<(String, String)> {
+        [
+            ("csrf", csrf.as_str()),
+            ("who", who),
+            ("reason", reason),
+            ("code", first.as_str()),
+            ("code", second.as_str()),
+            ("code", other.as_str()),
+            ("confirm", confirm),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let r = erase_post(&mut b, &erase_form("", "")).await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("اختر سبب الحذف"));
+    let confirm = erase_post(&mut b, &erase_form("", "request")).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("سيُحذف سجلان نهائيًا"),
+        "{}",
+        confirm.body
+    );
+    assert!(!confirm.body.contains(&other));
+    assert!(
+        staff.show(&first).await.is_ok(),
+        "nothing erased before the confirmation"
+    );
+    let done = erase_post(&mut b, &erase_form("1", "request")).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("حُذف نهائيًا سجلان"), "{}", done.body);
+    assert!(staff.show(&first).await.is_err());
+    assert!(staff.show(&second).await.is_err());
+    assert!(
+        staff.show(&other).await.is_ok(),
+        "someone else's record stays"
+    );
+    let again = b
+        .post("/api/staff/people", &[("csrf", &csrf), ("who", who)])
+        .await;
+    assert!(again.body.contains("لا توجد سجلات محفوظة"));
+    // The follow-up with the old code finds nothing.
+    let r = http()
+        .post(svc.url("/api/track"))
+        .header("accept", "application/json")
+        .json(&json!({"code": first, "contact": PHONE_TYPED}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), 200);
+    // The erasure record: who, when, why; no personal data.
+    let audit = svc
+        .db
+        .get_item()
+        .table_name(&svc.table)
+        .key(
+            form_fn::table::PK,
+            aws_sdk_dynamodb::types::AttributeValue::S(format!(
+                "{}{first}",
+                form_fn::table::AUDIT_PREFIX
+            )),
+        )
+        .key(
+            form_fn::table::SK,
+            aws_sdk_dynamodb::types::AttributeValue::S(form_fn::table::SK_ERASED.into()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .item
+        .expect("an erasure record");
+    assert_eq!(audit["reason"].as_s().unwrap(), "request");
+    assert!(!audit["by"].as_s().unwrap().is_empty());
+    assert!(audit.contains_key("at"));
+    let text = format!("{audit:?}");
+    for personal in ["966501234567", "سارة", "Sara@", "sara@", "1000000008"] {
+        assert!(!text.contains(personal), "{personal} in {text}");
+    }
+
+    // No log line holds the identifier, however it was typed.
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("staff_people_found"), "the log is captured");
+    for personal in ["501234567", "50 123", "٠٥٠", "nobody@", "سارة"] {
+        assert!(!logged.contains(personal), "{personal} logged: {logged}");
+    }
+}
+
+#[tokio::test]
+async fn a_caseworker_gets_404_on_every_page_of_a_persons_rights() {
+    let Some(endpoint) = cognito_endpoint() else {
+        return;
+    };
+    let p = pool(&endpoint).await;
+    let svc = start_with_pool(&p, &endpoint).await;
+    let form = trackable(&content());
+    let phone = field_of(&form, forms::FieldType::Phone);
+    let code = submit(&svc, &form).await;
+    let mut b = caseworker(&p, &svc).await;
+    let inbox = b.get("/api/staff").await;
+    assert!(
+        !inbox.body.contains("/api/staff/people"),
+        "not in a caseworker's bar"
+    );
+    let csrf = hidden(&inbox.body, "csrf");
+    let case = b.get(&format!("/api/staff/cases/{code}")).await;
+    assert_eq!(case.status, 200, "an unassigned case is hers to see");
+    assert!(
+        !case.body.contains("/correct?field="),
+        "no correction offered"
+    );
+    let staff = staff_of(&svc).await;
+    let before = staff.show(&code).await.unwrap();
+    let who = [("csrf", csrf.as_str()), ("who", "0501234567")];
+    for r in [
+        b.get("/api/staff/people").await,
+        b.post("/api/staff/people", &who).await,
+        b.post(
+            "/api/staff/people/export",
+            &[who[0], who[1], ("format", "csv")],
+        )
+        .await,
+        b.post(
+            "/api/staff/people/erase",
+            &[
+                who[0],
+                who[1],
+                ("reason", "request"),
+                ("code", &code),
+                ("confirm", "1"),
+            ],
+        )
+        .await,
+        b.get(&format!(
+            "/api/staff/cases/{code}/correct?field={}",
+            phone.name
+        ))
+        .await,
+        b.post(
+            &format!("/api/staff/cases/{code}/correct"),
+            &[
+                ("csrf", &csrf),
+                ("field", &phone.name),
+                ("version", &before.version.to_string()),
+                (&phone.name, "0559998877"),
+            ],
+        )
+        .await,
+    ] {
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(r.body.contains("ليست ضمن صلاحياتك"));
+        assert!(!r.body.contains(&display_code(&code)));
+    }
+    let after = staff.show(&code).await.unwrap();
+    assert_eq!(after.values, before.values, "nothing corrected");
+    assert_eq!(after.version, before.version);
 }

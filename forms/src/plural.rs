@@ -117,6 +117,16 @@ pub const CHANNELS: ArabicNoun = ArabicNoun {
     genitive: "قناة",
 };
 
+/// Records (a person's submissions, in the staff inbox).
+pub const RECORDS: ArabicNoun = ArabicNoun {
+    one: "سجل واحد",
+    two: "سجلان",
+    two_oblique: "سجلين",
+    plural: "سجلات",
+    accusative: "سجلًا",
+    genitive: "سجل",
+};
+
 /// The nouns templates may count, by the name the `count` filter takes.
 pub fn noun(name: &str) -> Option<&'static ArabicNoun> {
     Some(match name {
@@ -128,6 +138,7 @@ pub fn noun(name: &str) -> Option<&'static ArabicNoun> {
         "pages" => &PAGES,
         "digits" => &DIGITS,
         "channels" => &CHANNELS,
+        "records" => &RECORDS,
         _ => return None,
     })
 }

@@ -348,7 +348,7 @@ fn count_filter(v: &Value, args: &HashMap<String, Value>, d: Digits) -> tera::Re
     let name = args.get("noun").and_then(Value::as_str).unwrap_or("");
     let noun = plural::noun(name).ok_or_else(|| {
         tera::Error::msg(format!(
-            "count: noun {name:?} is not one of characters, days, weeks, months, years, pages, digits, channels"
+            "count: noun {name:?} is not one of characters, days, weeks, months, years, pages, digits, channels, records"
         ))
     })?;
     Ok(Value::String(plural::count_noun(

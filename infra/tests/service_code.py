@@ -9,10 +9,6 @@ from conftest import FORM_FN, relative, rust_files, strip_comments_and_tests
 
 # Code in form-fn/src that never runs in the Lambda, and why.
 NOT_IN_THE_LAMBDA = {
-    "form-fn/src/staff/person.rs": "the staff actions on a person's records (find, correct, erase, "
-    "purge): staff run them with their own AWS credentials, so the Lambda's role does not grant them. "
-    "Only find_indexed, the inbox's search, runs in the Lambda: a Query and GetItems, which the role "
-    "grants for the inbox anyway",
     "form-fn/src/bin/form-fn-admin.rs": "the staff command's entry point",
     "form-fn/src/local.rs": "the embedded development store (feature `local`), left out of the "
     "Lambda's build",
@@ -24,13 +20,51 @@ NOT_IN_THE_LAMBDA = {
 }
 
 
+# Functions of files that run in the Lambda which only the staff command calls (form-fn-admin),
+# and why; their calls are not the Lambda's, and nothing the Lambda runs may call them.
+COMMAND_ONLY_FUNCTIONS = {
+    ("form-fn/src/staff/person.rs", "scan"): "reads the whole table: the Lambda never scans",
+    ("form-fn/src/staff/person.rs", "all_submissions"): "a scan of every submission",
+    ("form-fn/src/staff/person.rs", "find_person"): "finds a person with a scan besides the lookup "
+    "keys while some submissions may lack them; the inbox uses the keys alone (find_indexed) and "
+    "says when they may be incomplete",
+    ("form-fn/src/staff/person.rs", "index_lookup_keys"): "the one-time indexing after an upgrade "
+    "(`person index`): a scan",
+    ("form-fn/src/staff/person.rs", "purge_expired"): "the purge (`purge-expired`): a scan",
+}
+
+
+def fn_span(code, name):
+    """(start, end) of `fn name`'s signature and body in `code`, or None."""
+    m = re.search(rf"(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?fn\s+{name}\s*[<(]", code)
+    if not m:
+        return None
+    open_at = code.index("{", m.end())
+    depth = 0
+    for i in range(open_at, len(code)):
+        depth += {"{": 1, "}": -1}.get(code[i], 0)
+        if depth == 0:
+            return m.start(), i + 1
+    raise AssertionError(f"unbalanced braces in fn {name}")
+
+
+def without_command_only(path, code):
+    """`code` without the functions of `path` that only the staff command calls."""
+    for (where, name) in COMMAND_ONLY_FUNCTIONS:
+        if where == path:
+            span = fn_span(code, name)
+            assert span, f"{path} no longer defines {name}: update COMMAND_ONLY_FUNCTIONS"
+            code = code[: span[0]] + code[span[1] :]
+    return code
+
+
 @functools.cache
 def service_sources():
     """(path, code) of every file of form-fn/src that runs in the Lambda."""
     files = [(relative(p), strip_comments_and_tests(p.read_text(encoding="utf-8"))) for p in rust_files()]
     if not files:
         pytest.fail("form-fn/src has no Rust files: the form service is not there to compare with")
-    return [(path, code) for path, code in files if path not in NOT_IN_THE_LAMBDA]
+    return [(path, without_command_only(path, code)) for path, code in files if path not in NOT_IN_THE_LAMBDA]
 
 
 ROUTER = FORM_FN / "src" / "router.rs"

@@ -10,7 +10,7 @@ import tomllib
 import pytest
 
 from conftest import FORM_FN, REPO, enclosing_fn, line_of, strip_comments_and_tests
-from service_code import NOT_IN_THE_LAMBDA, routes_in_router, service_sources
+from service_code import COMMAND_ONLY_FUNCTIONS, NOT_IN_THE_LAMBDA, routes_in_router, service_sources
 
 # Functions of the service's files that run only outside Lambda, and why.
 LOCAL_ONLY_FUNCTIONS = {
@@ -326,6 +326,16 @@ def test_the_function_has_no_other_permissions(resources):
     assert "Policies" not in props, "SAM Policies would add permissions beside the role's"
     role = resources["FormFunctionRole"]["Properties"]
     assert "ManagedPolicyArns" not in role
+
+
+def test_the_command_only_functions_are_never_called_in_the_lambda():
+    for (path, name), reason in COMMAND_ONLY_FUNCTIONS.items():
+        for caller_path, caller_code in service_sources():
+            for m in re.finditer(rf"\b{name}\s*\(", caller_code):
+                assert re.search(r"\bfn\s+$", caller_code[: m.start()]), (
+                    f"{caller_path}:{line_of(caller_code, m.start())}: {name}() may run in the "
+                    f"Lambda; but it is {path}'s for the staff command only: {reason}"
+                )
 
 
 def test_local_only_functions_are_only_called_outside_lambda():

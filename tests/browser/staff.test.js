@@ -1,7 +1,8 @@
 // The staff inbox as a caseworker uses it on a 320 px phone, with JavaScript off and the keyboard
 // alone: sign in (locally, through the one-time link the service printed in its log), find the
 // new request in the list, open it, refer it to the official responsible, answer it with a new
-// status and a message; then the beneficiary's follow-up page shows that message. Every staff
+// status and a message; then the beneficiary's follow-up page shows that message; last, a manager
+// finds the beneficiary by phone on the data subjects' page and erases their records. Every staff
 // page passes axe-core and the contrast check and does not scroll sideways. One test per step,
 // in order, on one caseworker's page; a step whose earlier step failed is skipped.
 import { after, describe, test } from 'node:test';
@@ -210,5 +211,39 @@ function story(site, server) {
     const seen = await visibleText(bpage);
     assert.ok(seen.includes(message), 'the follow-up shows the staff\'s message');
     assert.ok(!seen.includes(note), 'the internal note is not shown to the beneficiary');
+  });
+
+  step('a manager finds the beneficiary by phone on the data subjects\' page, which passes the checks', async () => {
+    const { page, answers } = state;
+    await tabTo(page, 'a[href="/api/staff/people"]');
+    await enter(page);
+    assert.equal(await page.locator('h1').innerText(), 'طلبات أصحاب البيانات');
+    await tabTo(page, '#people-who');
+    await page.keyboard.type(answers[contact.name].typed);
+    await enter(page);
+    assert.equal(new URL(page.url()).search, '', 'the number is not in the address');
+    const row = page.locator('.case-list__item', { hasText: state.code });
+    assert.equal(await row.count(), 1, 'the request is among the person\'s records');
+    await audit(page, 'the data subjects\' page', `${site.name}-people`);
+  });
+
+  step('the manager erases this request alone after a confirmation naming how many', async () => {
+    const { page } = state;
+    // Other test files send with the same phone number: their records are unticked, and stay.
+    const bare = state.code.replaceAll('-', '');
+    for (const box of await page.locator('input[name="code"]').all()) {
+      if ((await box.getAttribute('value')) !== bare) await box.setChecked(false);
+    }
+    await tabTo(page, '#people-erase button', 400);
+    await enter(page);
+    const confirm = await visibleText(page);
+    assert.ok(confirm.includes('سيُحذف سجل واحد نهائيًا'), `the confirmation names how many: ${confirm}`);
+    await audit(page, 'the erasure\'s confirmation', `${site.name}-people-confirm`);
+    await tabTo(page, 'form[action$="/erase"] button');
+    await enter(page);
+    const text = await visibleText(page);
+    assert.ok(text.includes('حُذف نهائيًا'), 'the erasure is confirmed');
+    assert.ok(text.includes(state.code), 'the page names the code erased');
+    await audit(page, 'the erasure\'s result', `${site.name}-people-erased`);
   });
 }

@@ -60,6 +60,7 @@ struct ChannelChoice {
 #[derive(Serialize)]
 struct StaffFields<'a> {
     csrf: &'a str,
+    hidden: [(); 0],
     channels: Vec<ChannelChoice>,
 }
 
@@ -103,6 +104,7 @@ fn page(
     };
     let staff = StaffFields {
         csrf: &s.csrf,
+        hidden: [],
         channels: CHANNELS
             .iter()
             .map(|c| ChannelChoice {

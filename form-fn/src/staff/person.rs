@@ -55,6 +55,16 @@ impl Reason {
             Reason::Retention => "retention",
         }
     }
+
+    /// What staff read in the inbox.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::Request => "طلب صاحب البيانات حذفها",
+            Reason::ConsentWithdrawn => "سحب صاحب البيانات موافقته",
+            Reason::Mistake => "أُرسلت خطأً أو تخص شخصًا آخر",
+            Reason::Retention => "انتهت مدة حفظها",
+        }
+    }
 }
 
 impl std::str::FromStr for Reason {
@@ -244,26 +254,22 @@ impl Staff {
         Ok(records)
     }
 
-    /// Every record of the person with this identifier, oldest first.
+    /// Every record of the person with this identifier, oldest first: through the lookup keys,
+    /// and, while some submissions may lack them, a scan of the table besides (the command's;
+    /// the inbox never scans, see [`Staff::find_indexed`]).
     pub async fn find_person(&self, id: &Identifier) -> Result<Found, StaffError> {
-        let codes = self.lookup_codes(id).await?;
-        let mut records = Vec::new();
-        for code in &codes {
-            if let Some(r) = self.read(code).await? {
-                records.push(r);
-            }
-        }
+        let mut records = self.find_indexed(id).await?;
         let scanned = !self.lookup_complete().await?;
         if scanned {
+            let indexed: BTreeSet<String> = records.iter().map(|r| r.code.clone()).collect();
             for (_, r) in self.all_submissions().await? {
-                if !codes.contains(&r.code) {
+                // A key is a hash: keep only the records that do hold the identifier.
+                if !indexed.contains(&r.code) && self.identifiers_of(&r).contains(id) {
                     records.push(r);
                 }
             }
+            records.sort_by(|a, b| (&a.received_at, &a.code).cmp(&(&b.received_at, &b.code)));
         }
-        // A key is a hash: keep only the records that do hold the identifier.
-        records.retain(|r| self.identifiers_of(r).contains(id));
-        records.sort_by(|a, b| (&a.received_at, &a.code).cmp(&(&b.received_at, &b.code)));
         Ok(Found { records, scanned })
     }
 
