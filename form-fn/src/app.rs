@@ -69,8 +69,6 @@ pub struct App {
     pub cors_origins: Vec<String>,
     /// The challenge's verifier, when a form asks for one.
     pub captcha: Option<crate::captcha::Verifier>,
-    /// Renders the e-mails recorded with each submission (`None` when the templates fail).
-    pub mailer: Option<crate::mail::Mailer>,
     /// Told after each stored submission, when this process drains the outbox itself (locally).
     pub outbox_wake: Option<Arc<tokio::sync::Notify>>,
 }
@@ -88,13 +86,7 @@ impl App {
         let site_url = config.site_url.as_deref().unwrap_or(&content.site.base_url);
         let site_origin = origin_of(site_url);
         let captcha = captcha_verifier(&content, config)?;
-        let mailer = match crate::mail::Mailer::new(&content, config.site_url.as_deref()) {
-            Ok(m) => Some(m),
-            Err(err) => {
-                tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded");
-                None
-            }
-        };
+        let mailer = crate::mail::Mailer::loaded(&content, config.site_url.as_deref());
         let from = mailer.as_ref().and_then(crate::mail::Mailer::from);
         let outbox_wake = match (
             &config.outbox_dir,
@@ -104,13 +96,18 @@ impl App {
             (Some(dir), Some(from), Ok(runtime)) => {
                 let wake = Arc::new(tokio::sync::Notify::new());
                 let outbox = crate::outbox::Outbox::new(client.clone(), config.table.clone());
-                let sender = crate::outbox::Sender::Files(dir.clone());
+                let sender = crate::outbox::Files(dir.clone());
                 runtime.spawn(crate::outbox::drain_on(outbox, sender, from, wake.clone()));
                 Some(wake)
             }
             _ => None,
         };
-        let staff = Staff::with_content(client.clone(), config.table.clone(), content.clone());
+        let staff = Staff::with_mailer(
+            client.clone(),
+            config.table.clone(),
+            content.clone(),
+            mailer,
+        );
         let auth = StaffAuth {
             cognito: match (&config.cognito_pool_id, &config.cognito_client_id) {
                 (Some(pool), Some(app_client)) => Some(CognitoSettings {
@@ -129,7 +126,6 @@ impl App {
         };
         Ok(App {
             captcha,
-            mailer,
             outbox_wake,
             content,
             staff,

@@ -4,6 +4,7 @@
 //! session ([`session`]). Roles come from the pool's groups.
 
 pub mod cognito;
+pub mod jwt_crypto;
 pub mod session;
 pub mod token;
 

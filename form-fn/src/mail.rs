@@ -119,6 +119,16 @@ impl Mailer {
         })
     }
 
+    /// The mailer of `content`, or `None` (logged) when its templates do not load: no e-mail is
+    /// then recorded.
+    pub fn loaded(content: &Content, site_url: Option<&str>) -> Option<Mailer> {
+        Mailer::new(content, site_url)
+            .inspect_err(|err| {
+                tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded")
+            })
+            .ok()
+    }
+
     /// The site's `notifications:`, when it sends e-mails.
     pub fn notifications(&self) -> Option<&forms::Notifications> {
         self.site.notifications.as_ref()

@@ -15,10 +15,10 @@ fn string_of<T: serde::Serialize>(image: &T, name: &str) -> Option<String> {
 }
 
 /// Delivers the outbox items among the stream's records; answers with the records to retry.
-pub async fn handle_stream(
+pub async fn handle_stream<S: Sender>(
     event: Event,
     outbox: &Outbox,
-    sender: &Sender,
+    sender: &S,
     from: &(String, String),
 ) -> DynamoDbEventResponse {
     let mut failures = Vec::new();

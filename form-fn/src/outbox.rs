@@ -206,7 +206,7 @@ impl Entry {
 /// An SES v2 client with the store's short timeouts and retries; `endpoint` replaces AWS's (moto in
 /// tests: a loopback endpoint gets placeholder credentials, as [`crate::table::client`] does).
 pub async fn ses_client(endpoint: Option<&str>) -> aws_sdk_sesv2::Client {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).timeout_config(
+    let mut loader = crate::https::sdk_defaults().timeout_config(
         aws_config::timeout::TimeoutConfig::builder()
             .connect_timeout(crate::table::CONNECT_TIMEOUT)
             .operation_timeout(std::time::Duration::from_secs(10))
@@ -225,13 +225,26 @@ pub async fn ses_client(endpoint: Option<&str>) -> aws_sdk_sesv2::Client {
     aws_sdk_sesv2::Client::new(&loader.load().await)
 }
 
-/// Where e-mails go.
-pub enum Sender {
-    /// Locally: one `.eml` file per e-mail in this folder.
-    Files(PathBuf),
-    /// Amazon SES v2 (or a compatible endpoint).
-    Ses(aws_sdk_sesv2::Client),
+/// Where e-mails go: [`Files`] locally, [`Ses`] on AWS. A trait, not an enum, so that a program
+/// links only the senders it makes: the service's Lambda never sends (the notifier does) and so
+/// carries no SES client.
+pub trait Sender: Sync {
+    /// Whether e-mails are written as files (the local drain prints where).
+    const FILES: bool = false;
+
+    /// Sends one e-mail; returns where it went (a file path, or the mail service's message id).
+    fn send(
+        &self,
+        entry: &Entry,
+        from: &(String, String),
+    ) -> impl std::future::Future<Output = Result<String, SendError>> + Send;
 }
+
+/// Locally: one `.eml` file per e-mail in this folder.
+pub struct Files(pub PathBuf);
+
+/// Amazon SES v2 (or a compatible endpoint).
+pub struct Ses(pub aws_sdk_sesv2::Client);
 
 /// Why an e-mail was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -245,64 +258,67 @@ pub enum SendError {
     Refused(String),
 }
 
-impl Sender {
-    /// Sends one e-mail; returns where it went (a file path, or the mail service's message id).
-    pub async fn send(&self, entry: &Entry, from: &(String, String)) -> Result<String, SendError> {
+impl Sender for Files {
+    const FILES: bool = true;
+
+    async fn send(&self, entry: &Entry, from: &(String, String)) -> Result<String, SendError> {
         let raw = mime(&entry.mail, from, &entry.message_id(), entry.created);
-        match self {
-            Sender::Files(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| SendError::Again(e.to_string()))?;
-                let path = dir.join(format!("{}.eml", entry.message_id()));
-                std::fs::write(&path, raw).map_err(|e| SendError::Again(e.to_string()))?;
-                Ok(path.display().to_string())
-            }
-            Sender::Ses(client) => {
-                use aws_sdk_sesv2::operation::send_email::SendEmailError;
-                use aws_sdk_sesv2::primitives::Blob;
-                use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
-                let content = EmailContent::builder()
-                    .raw(
-                        RawMessage::builder()
-                            .data(Blob::new(raw))
-                            .build()
-                            .expect("data is set"),
-                    )
-                    .build();
-                let sent = client
-                    .send_email()
-                    .from_email_address(&from.1)
-                    .destination(
-                        Destination::builder()
-                            .set_to_addresses(Some(entry.mail.to.clone()))
-                            .build(),
-                    )
-                    .content(content)
-                    .send()
-                    .await;
-                match sent {
-                    Ok(out) => Ok(out.message_id().unwrap_or_default().to_string()),
-                    Err(SdkError::ServiceError(e)) => {
-                        // An address on the account's suppression list is accepted and dropped by
-                        // SES itself; a message it rejects would be rejected again.
-                        let refused = matches!(
-                            e.err(),
-                            SendEmailError::MessageRejected(_)
-                                | SendEmailError::MailFromDomainNotVerifiedException(_)
-                                | SendEmailError::BadRequestException(_)
-                                | SendEmailError::NotFoundException(_)
-                        );
-                        let what = format!("{:?}", e.err().meta().code());
-                        if refused {
-                            Err(SendError::Refused(what))
-                        } else {
-                            Err(SendError::Again(what))
-                        }
-                    }
-                    Err(e) => Err(SendError::Again(
-                        aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string(),
-                    )),
+        let dir = &self.0;
+        std::fs::create_dir_all(dir).map_err(|e| SendError::Again(e.to_string()))?;
+        let path = dir.join(format!("{}.eml", entry.message_id()));
+        std::fs::write(&path, raw).map_err(|e| SendError::Again(e.to_string()))?;
+        Ok(path.display().to_string())
+    }
+}
+
+impl Sender for Ses {
+    async fn send(&self, entry: &Entry, from: &(String, String)) -> Result<String, SendError> {
+        let raw = mime(&entry.mail, from, &entry.message_id(), entry.created);
+        let client = &self.0;
+        use aws_sdk_sesv2::operation::send_email::SendEmailError;
+        use aws_sdk_sesv2::primitives::Blob;
+        use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+        let content = EmailContent::builder()
+            .raw(
+                RawMessage::builder()
+                    .data(Blob::new(raw))
+                    .build()
+                    .expect("data is set"),
+            )
+            .build();
+        let sent = client
+            .send_email()
+            .from_email_address(&from.1)
+            .destination(
+                Destination::builder()
+                    .set_to_addresses(Some(entry.mail.to.clone()))
+                    .build(),
+            )
+            .content(content)
+            .send()
+            .await;
+        match sent {
+            Ok(out) => Ok(out.message_id().unwrap_or_default().to_string()),
+            Err(SdkError::ServiceError(e)) => {
+                // An address on the account's suppression list is accepted and dropped by
+                // SES itself; a message it rejects would be rejected again.
+                let refused = matches!(
+                    e.err(),
+                    SendEmailError::MessageRejected(_)
+                        | SendEmailError::MailFromDomainNotVerifiedException(_)
+                        | SendEmailError::BadRequestException(_)
+                        | SendEmailError::NotFoundException(_)
+                );
+                let what = format!("{:?}", e.err().meta().code());
+                if refused {
+                    Err(SendError::Refused(what))
+                } else {
+                    Err(SendError::Again(what))
                 }
             }
+            Err(e) => Err(SendError::Again(
+                aws_sdk_sesv2::error::DisplayErrorContext(&e).to_string(),
+            )),
         }
     }
 }
@@ -435,10 +451,10 @@ impl Outbox {
 
     /// Delivers one item unless it has been delivered: reads it (so an item already sent is not
     /// sent again), sends it, then marks it sent. An error means: try again later.
-    pub async fn deliver(
+    pub async fn deliver<S: Sender>(
         &self,
         entry: &Entry,
-        sender: &Sender,
+        sender: &S,
         from: &(String, String),
     ) -> Result<Delivered, OutboxError> {
         match self.get(&entry.pk, &entry.sk).await? {
@@ -470,9 +486,9 @@ impl Outbox {
 
 /// Delivers every pending item once (locally, after each answer and on a timer); returns how many
 /// were sent now. Paths are printed; addresses and contents never are.
-pub async fn drain(
+pub async fn drain<S: Sender>(
     outbox: &Outbox,
-    sender: &Sender,
+    sender: &S,
     from: &(String, String),
 ) -> Result<usize, OutboxError> {
     let mut sent = 0;
@@ -481,7 +497,7 @@ pub async fn drain(
             Ok(Delivered::Sent(where_to)) => {
                 sent += 1;
                 tracing::info!(kind = entry.mail.kind.as_str(), to = %where_to, "e-mail sent");
-                if matches!(sender, Sender::Files(_)) {
+                if S::FILES {
                     eprintln!("form-fn: e-mail written to {where_to}");
                 }
             }
@@ -503,9 +519,9 @@ pub const DRAIN_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The local service's delivery: drains the outbox when `wake` is told (after each stored
 /// submission) and every [`DRAIN_EVERY`], for as long as the service runs.
-pub async fn drain_on(
+pub async fn drain_on<S: Sender>(
     outbox: Outbox,
-    sender: Sender,
+    sender: S,
     from: (String, String),
     wake: std::sync::Arc<tokio::sync::Notify>,
 ) {

@@ -86,13 +86,18 @@ impl Staff {
     /// address).
     pub fn with_content(client: Client, table: impl Into<String>, content: Content) -> Staff {
         let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
-        let mailer = match crate::mail::Mailer::new(&content, site_url.as_deref()) {
-            Ok(m) => Some(m),
-            Err(err) => {
-                tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded");
-                None
-            }
-        };
+        let mailer = crate::mail::Mailer::loaded(&content, site_url.as_deref());
+        Staff::with_mailer(client, table, content, mailer)
+    }
+
+    /// The staff view with the site's e-mails rendered by `mailer` (the service's own, so its
+    /// templates are read once).
+    pub fn with_mailer(
+        client: Client,
+        table: impl Into<String>,
+        content: Content,
+        mailer: Option<crate::mail::Mailer>,
+    ) -> Staff {
         Staff {
             client,
             table: table.into(),

@@ -292,7 +292,7 @@ async fn handle(
         expected_by: expected_by(form),
         idempotency,
         spam: trapped,
-        mailer: app.mailer.as_ref(),
+        mailer: app.staff.mailer(),
         entered: None,
     };
     let stored = if trapped { "honeypot" } else { "stored" };

@@ -153,7 +153,7 @@ pub const SPAM_RETENTION_DAYS: u32 = 7;
 /// servers check none, while any other uses the usual credential chain (the Lambda's role, or the
 /// staff member's own profile).
 pub async fn client(endpoint: Option<&str>) -> Client {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    let mut loader = crate::https::sdk_defaults()
         .retry_config(
             RetryConfig::standard()
                 .with_max_attempts(MAX_ATTEMPTS)

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use form_fn::mail::Mailer;
-use form_fn::outbox::{self, Outbox, Sender};
+use form_fn::outbox::{self, Files, Outbox, Ses};
 use form_fn::staff::Staff;
 use forms::{FieldType, FormDef, Status};
 use mail_parser::MessageParser;
@@ -164,7 +164,7 @@ async fn a_submission_sends_the_staff_notice_and_the_receipt_once_each() {
     let mailer = Mailer::new(&content, None).unwrap();
     let sent = outbox::drain(
         &outbox,
-        &Sender::Files(dir.path().to_path_buf()),
+        &Files(dir.path().to_path_buf()),
         &mailer.from().unwrap(),
     )
     .await
@@ -245,7 +245,7 @@ async fn without_an_email_the_beneficiary_gets_nothing_and_a_status_change_tells
     let mailer = Mailer::new(&content, None).unwrap();
     outbox::drain(
         &outbox,
-        &Sender::Files(dir.path().to_path_buf()),
+        &Files(dir.path().to_path_buf()),
         &mailer.from().unwrap(),
     )
     .await
@@ -332,14 +332,14 @@ async fn a_mail_service_failing_for_a_while_loses_none_and_duplicates_none() {
     );
 
     // The mail service cannot be reached: nothing is sent, nothing is lost.
-    let down = Sender::Ses(outbox::ses_client(Some("http://127.0.0.1:9")).await);
+    let down = Ses(outbox::ses_client(Some("http://127.0.0.1:9")).await);
     for _ in 0..2 {
         assert_eq!(outbox::drain(&outbox, &down, &from).await.unwrap(), 0);
     }
     assert_eq!(outbox.pending(100).await.unwrap().len(), 6);
 
     // It recovers: every e-mail is accepted once; later drains send nothing more.
-    let up = Sender::Ses(ses);
+    let up = Ses(ses);
     assert_eq!(outbox::drain(&outbox, &up, &from).await.unwrap(), 6);
     assert_eq!(outbox::drain(&outbox, &up, &from).await.unwrap(), 0);
     let sent = moto_sent(&endpoint).await;

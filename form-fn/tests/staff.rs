@@ -621,7 +621,7 @@ struct Pool {
 }
 
 async fn pool(endpoint: &str) -> Pool {
-    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    let conf = form_fn::https::sdk_defaults()
         .region(aws_config::Region::new("us-east-1"))
         .endpoint_url(endpoint)
         .credentials_provider(cip::config::Credentials::new("t", "t", None, None, "t"))

@@ -5,6 +5,7 @@ use it); a real run there stops before changing anything and says what to instal
 import os
 import re
 import shutil
+import tomllib
 
 import pytest
 
@@ -87,8 +88,15 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
 
     assert build[: build.index("sam")] == [
         "env", "-u", "CARGO_TARGET_DIR", "CARGO_LAMBDA_BUILD={no_default_features=true}",
+        "CARGO_PROFILE_RELEASE_LTO=fat", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1",
         f"SITE_DIR={REPO}/content",
     ]
+    # The functions are built as the `lambda` profile builds them (SAM's `--release` cannot name it).
+    profiles = tomllib.loads((REPO / "Cargo.toml").read_text())["profile"]
+    assert profiles["lambda"]["inherits"] == "release"
+    assert profiles["lambda"]["lto"] == "fat" and profiles["lambda"]["codegen-units"] == 1
+    # An explicit strategy, or cargo-lambda builds with `panic = "abort"` (catch-panic needs unwinding).
+    assert profiles["release"]["panic"] == "unwind"
     assert build[build.index("sam"):] == [
         "sam", "build", "--beta-features", "--template-file", "infra/template.yaml", "--build-dir", "target/sam/build",
     ]

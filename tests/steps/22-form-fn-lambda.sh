@@ -11,8 +11,9 @@ if cargo tree --locked -p form-fn --no-default-features -e normal --prefix none 
   echo "the Lambda build of form-fn depends on dynoxide; it must not"
   exit 1
 fi
-cargo build --locked --release -p form-fn --no-default-features --bin form-fn
-ls -l "$target/release/form-fn"
+# The `lambda` profile (Cargo.toml): the release profile with fat LTO, as the function is deployed.
+cargo build --locked --profile lambda -p form-fn --no-default-features --bin form-fn
+ls -l "$target/lambda/form-fn"
 # `--workspace`, as in 10-rust.sh, so that the test is the one built there, not built again.
-FORM_FN_LAMBDA_BIN="$target/release/form-fn" \
+FORM_FN_LAMBDA_BIN="$target/lambda/form-fn" \
   cargo test --workspace --locked --test lambda -- --ignored

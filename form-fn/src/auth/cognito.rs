@@ -82,8 +82,8 @@ impl Cognito {
     /// `endpoint` when given (a test server) and else at AWS.
     pub async fn new(pool_id: &str, client_id: &str, endpoint: Option<&str>) -> Cognito {
         let region = pool_id.split('_').next().unwrap_or("us-east-1").to_string();
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new(region.clone()));
+        let mut loader =
+            crate::https::sdk_defaults().region(aws_config::Region::new(region.clone()));
         if let Some(url) = endpoint {
             loader = loader.endpoint_url(url);
             if crate::table::is_loopback(url) {

@@ -84,6 +84,7 @@ impl Verifier {
     /// A verifier for the pool `pool_id` in `region` and the app client `client_id`; `endpoint`
     /// replaces Cognito's address for the keys (a test server), the issuer staying AWS's.
     pub fn new(region: &str, pool_id: &str, client_id: &str, endpoint: Option<&str>) -> Verifier {
+        super::jwt_crypto::install();
         let issuer = format!("https://cognito-idp.{region}.amazonaws.com/{pool_id}");
         let base = endpoint.map_or(issuer.clone(), |e| {
             format!("{}/{pool_id}", e.trim_end_matches('/'))

@@ -10,14 +10,14 @@ use std::process::ExitCode;
 
 use aws_lambda_events::event::dynamodb::Event;
 use form_fn::config::Config;
-use form_fn::outbox::{Outbox, Sender};
+use form_fn::outbox::{Outbox, Ses};
 use form_fn::staff::Staff;
 use form_fn::{access_log, digest, notifier, outbox, table};
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 
 struct Notifier {
     outbox: Outbox,
-    sender: Sender,
+    sender: Ses,
     from: (String, String),
     staff: Staff,
     table: String,
@@ -37,7 +37,7 @@ impl Notifier {
             .filter(|v| !v.is_empty());
         Ok(Notifier {
             outbox: Outbox::new(db.clone(), config.table.clone()),
-            sender: Sender::Ses(outbox::ses_client(ses_endpoint.as_deref()).await),
+            sender: Ses(outbox::ses_client(ses_endpoint.as_deref()).await),
             from,
             staff,
             table: config.table.clone(),
