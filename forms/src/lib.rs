@@ -28,7 +28,7 @@ pub use definition::{Choice, Field, FieldType, FormDef, FormKind, Messages};
 pub use notify::{Notifications, Notify};
 pub use privacy::{Privacy, Recipient, Region, RightsContact};
 pub use response::{Response, ResponseKind};
-pub use site::{Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};
+pub use site::{Admin, Calendar, Contact, Digits, Home, HomeAction, NavItem, SiteConfig};
 pub use source::{Lang, SourceError, Text};
 pub use status::Status;
 pub use validate::{FieldError, Refusal, Submission, Value, validate};
