@@ -22,7 +22,7 @@
 //
 // Usage: node build.mjs [OUT_DIR]   (default dist/)
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -120,7 +120,6 @@ async function main() {
     process.exit(1);
   }
   const version = JSON.parse(readFileSync(join(cms, 'package.json'), 'utf8')).version;
-  writeFileSync(join(out, 'VERSION'), `${version}\n`);
   const size = statSync(join(out, 'editor.js')).size;
   console.log(`admin: editor.js (Sveltia CMS ${version}), ${(size / 1e6).toFixed(1)} MB, in ${out}`);
 }

@@ -462,6 +462,10 @@ pub fn config(site: &Site) -> Option<String> {
     let config = json!({
         "backend": { "name": "github", "repo": admin.repo, "branch": admin.branch },
         "publish_mode": "editorial_workflow",
+        // The site's name and icon on the sign-in page and in the tab (the editor reads its logo
+        // with fetch(), which the page's policy allows from the site only).
+        "app_title": format!("{}: تحرير المحتوى", site.config.short_name),
+        "logo": { "src": format!("/{}", crate::render::FAVICON_FILE) },
         "media_folder": format!("{folder}/media"),
         "slug": { "encoding": "unicode", "clean_accents": false, "sanitize_replacement": "-" },
         "output": { "omit_empty_optional_fields": true },
@@ -682,6 +686,7 @@ mod tests {
             json!({ "name": "github", "repo": "aman-org/site", "branch": "main" })
         );
         assert_eq!(v["publish_mode"], "editorial_workflow");
+        assert_eq!(v["logo"]["src"], "/favicon.svg");
         assert_eq!(v["slug"]["encoding"], "unicode");
         assert_eq!(v["output"]["omit_empty_optional_fields"], true);
         let folders: Vec<&str> = v["collections"]
