@@ -71,8 +71,6 @@ pub fn built_files(dir: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
 pub enum Widget {
     /// One line of text.
     Line,
-    /// Plain text that may run over lines.
-    Text,
     /// The file's Markdown body.
     Body,
     /// One of these values, each with its Arabic label.
@@ -125,7 +123,6 @@ impl Field {
         };
         let widget = match &self.widget {
             Widget::Line => json!({ "widget": "string" }),
-            Widget::Text => json!({ "widget": "text" }),
             Widget::Body => json!({
                 "widget": "markdown",
                 // Images and other blocks the site does not render are not offered.
@@ -519,7 +516,7 @@ mod tests {
     /// A value `check` takes for a field of this kind.
     fn sample(widget: &Widget) -> Value {
         match widget {
-            Widget::Line | Widget::Text | Widget::Body => json!("نص"),
+            Widget::Line | Widget::Body => json!("نص"),
             Widget::Select(o) => o[0].0.clone(),
             Widget::Multiple(o) => json!([o[0].0.clone()]),
             Widget::Date => json!("2025-10-20"),
