@@ -15,6 +15,7 @@ import YAML from 'yaml';
 import { REPO, artifacts, launch, sites } from './lib/setup.js';
 import { serveSite } from './lib/server.js';
 import { scratchSite } from './lib/scratch.js';
+import { ALLOWED_ORIGINS, loadedUrls } from '../../admin/build.mjs';
 
 const BUILT = join(REPO, 'admin', 'dist');
 const TITLE = 'مقدمة السياسة (رقم 0501234567)';
@@ -37,6 +38,29 @@ after(async () => {
 });
 
 const [site] = sites();
+
+describe('the editor\'s build (admin/build.mjs)', () => {
+  test('refuses what the editor would load from another host, and the built editor has none', () => {
+    const loaded = [
+      'const base = `https://cdn.example/@scope`;',
+      'const pkg = `https://cdn.example/${name}@1.0.0`;',
+      '@font-face { src: url(https://fonts.example/f/latin.woff2) format("woff2") }',
+      '@import url("https://styles.example/theme.css");',
+      'import("https://modules.example/x.mjs")',
+      's.src = "https://scripts.example/widget.js";',
+    ];
+    for (const text of loaded) assert.notDeepEqual(loadedUrls(text), [], text);
+    const allowed = [
+      'fetch(`https://api.github.com/repos/${repo}/contents`)',
+      'img.src = "https://avatars.githubusercontent.com/u/1.png";',
+      '<a href="https://docs.example/en/guide">',
+      'document.querySelector(`script[src="https://identity.example/v1/widget.js"]`)',
+    ];
+    for (const text of allowed) assert.deepEqual(loadedUrls(text), [], text);
+    assert.deepEqual(ALLOWED_ORIGINS, ['https://api.github.com', 'https://avatars.githubusercontent.com']);
+    assert.deepEqual(loadedUrls(readFileSync(join(BUILT, 'editor.js'), 'utf8')), []);
+  });
+});
 
 describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
   test('loads from the site alone, in Arabic and right to left, and an Arabic section reads right to left', async () => {
