@@ -9,12 +9,12 @@
 // tests/artifacts/editor/ (docs/images/ holds copies).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { REPO, artifacts, launch, sites } from './lib/setup.js';
 import { serveSite } from './lib/server.js';
-import { scratchSite } from './lib/scratch.js';
+import { scratchSite, siteGen } from './lib/scratch.js';
 import { ALLOWED_ORIGINS, loadedUrls } from '../../admin/build.mjs';
 
 const BUILT = join(REPO, 'admin', 'dist');
@@ -62,11 +62,59 @@ describe('the editor\'s build (admin/build.mjs)', () => {
   });
 });
 
+/** The Markdown files of the editor's folders in `content`, as the repository holds them. */
+function repositoryFiles(content, folder) {
+  return ['policy', 'channels', 'eligibility', 'pages']
+    .filter((dir) => existsSync(join(content, dir)))
+    .flatMap((dir) =>
+      readdirSync(join(content, dir))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => ({ path: `${folder}/${dir}/${f}`, text: readFileSync(join(content, dir, f), 'utf8') })),
+    );
+}
+
+// Sveltia's test repository is the browser's origin-private file system, in this folder.
+const TEST_REPO = 'sveltia-cms-test';
+
+/** Writes `files` into the test repository of the page's origin. */
+async function seed(page, files) {
+  await page.evaluate(
+    async ({ repo, files }) => {
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(repo, { create: true });
+      for (const { path, text } of files) {
+        const parts = path.split('/');
+        let dir = root;
+        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+        const writable = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
+        await writable.write(text);
+        await writable.close();
+      }
+    },
+    { repo: TEST_REPO, files },
+  );
+}
+
+/** The files of a folder of the test repository, by name: what the editor saved. */
+function savedFiles(page, folder) {
+  return page.evaluate(
+    async ({ repo, folder }) => {
+      let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(repo);
+      for (const part of folder.split('/')) dir = await dir.getDirectoryHandle(part);
+      const files = {};
+      for await (const [name, handle] of dir.entries()) {
+        if (handle.kind === 'file') files[name] = await (await handle.getFile()).text();
+      }
+      return files;
+    },
+    { repo: TEST_REPO, folder },
+  );
+}
+
 describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
-  test('loads from the site alone, in Arabic and right to left, and an Arabic section reads right to left', async () => {
+  test('loads from the site alone, in Arabic and right to left; Arabic sections read right to left and are saved as check accepts them', async () => {
     assert.ok(
       existsSync(join(BUILT, 'editor.js')),
-      'admin/dist/editor.js is missing: build it with `cd admin && npm ci && node build.mjs` (tests/steps/50-browser.sh does)',
+      'admin/dist/editor.js is missing: build it with .ci/build-editor (tests/steps/50-browser.sh does)',
     );
     const out = scratchSite(
       site.content,
@@ -74,11 +122,13 @@ describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
       '--editor',
       BUILT,
     );
+    const content = join(dirname(out), 'content');
     const configFile = join(out, 'admin', 'config.yml');
     const config = YAML.parse(readFileSync(configFile, 'utf8'));
     assert.deepEqual(config.backend, { name: 'github', repo: 'example-org/site', branch: 'main' });
     assert.equal(config.publish_mode, 'editorial_workflow');
-    // The test only: Sveltia's in-memory repository instead of GitHub (it has no pull requests).
+    // The test only: Sveltia's test repository (in the browser) instead of GitHub, which has no
+    // pull requests; it is filled with the site's files as the repository holds them.
     config.backend = { name: 'test-repo' };
     delete config.publish_mode;
     writeFileSync(configFile, YAML.stringify(config));
@@ -108,6 +158,7 @@ describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
     const shots = artifacts('editor');
 
     await page.goto(`${server.origin}/admin/`);
+    await seed(page, repositoryFiles(content, 'content'));
     await page.getByRole('button', { name: 'العمل مع مستودع تجريبي' }).click();
     // The collections the configuration names, labelled in Arabic, in a right-to-left interface.
     const navigation = page.getByText('قنوات التواصل', { exact: true }).first();
@@ -117,41 +168,70 @@ describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
     assert.equal(await navigation.evaluate((e) => getComputedStyle(e).direction), 'rtl');
     // Arabic from Sveltia's own translation (not a configured label): the bundled ar.json.
     await page.getByText('المجموعات', { exact: true }).first().waitFor();
-    await page.getByText('لا توجد عناصر في هذه المجموعة بعد.').waitFor();
+    const sections = readdirSync(join(content, 'policy')).filter((f) => /^\d.*\.md$/.test(f)).sort();
+    const first = readFileSync(join(content, 'policy', sections[0]), 'utf8');
+    const firstTitle = first.match(/^title: (.*)$/m)[1];
+    await page.getByText(firstTitle, { exact: true }).first().waitFor();
     // The icon font came from /admin/assets/: an icon is drawn as a glyph, not as its name.
     const iconFont = await page.evaluate(() => document.fonts.check('24px "Material Symbols Outlined"', 'add'));
     assert.ok(iconFont, 'the icon font is loaded');
     await page.screenshot({ path: join(shots, 'collections.png'), animations: 'disabled' });
 
-    await page.evaluate(() => {
-      window.location.hash = '#/collections/policy/new';
-    });
+    // An existing section: its Arabic title and text right to left in the fields and the preview.
+    const name = sections[1].replace(/\.md$/, '');
+    const existing = readFileSync(join(content, 'policy', sections[1]), 'utf8');
+    const existingTitle = existing.match(/^title: (.*)$/m)[1];
+    await page.evaluate((n) => {
+      window.location.hash = `#/collections/policy/entries/${n}`;
+    }, name);
     const title = page.getByRole('textbox', { name: 'العنوان' });
-    await title.fill(TITLE);
-    const body = page.getByRole('textbox', { name: 'نص القسم كما في السياسة حرفيًا' });
-    await body.click();
-    await page.keyboard.type(PARAGRAPH);
+    await title.waitFor();
+    assert.equal(await title.inputValue(), existingTitle);
     assert.equal(await title.evaluate((e) => getComputedStyle(e).direction), 'rtl', 'the title field');
-    const paragraph = body.locator('p', { hasText: PARAGRAPH });
+    const body = page.getByRole('textbox', { name: 'نص القسم كما في السياسة حرفيًا' });
+    const added = 'وتراجع الجمعية هذه السياسة سنويًا (رقم 0501234567).';
+    await body.locator('p').last().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(` ${added}`);
+    const paragraph = body.locator('p', { hasText: added });
     assert.equal(await paragraph.evaluate((e) => getComputedStyle(e).direction), 'rtl', 'the Markdown paragraph');
-    assert.equal(await paragraph.evaluate((e) => getComputedStyle(e).textAlign), 'start');
-
-    // The preview pane shows both, right to left.
-    for (const text of [TITLE, PARAGRAPH]) {
-      const shown = page.getByText(text, { exact: true }).filter({ hasNot: page.locator('input') }).last();
+    for (const text of [existingTitle, added]) {
+      const shown = page.getByText(text).filter({ hasNot: page.locator('input') }).last();
       await shown.waitFor();
       assert.equal(await shown.evaluate((e) => getComputedStyle(e).direction), 'rtl', `the preview of «${text}»`);
     }
     await page.screenshot({ path: join(shots, 'section.png'), animations: 'disabled' });
-
     await page.getByRole('button', { name: 'حفظ' }).click();
+    await page.getByText(/تم حفظ/).first().waitFor();
+
+    // A new section, named in Arabic.
+    await page.evaluate(() => {
+      window.location.hash = '#/collections/policy/new';
+    });
+    await title.fill(TITLE);
+    await body.click();
+    await page.keyboard.type(PARAGRAPH);
+    assert.equal(await title.evaluate((e) => getComputedStyle(e).direction), 'rtl', 'the new title');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await page.getByText(/تم حفظ/).first().waitFor();
     await page.evaluate(() => {
       window.location.hash = '#/collections/policy';
     });
-    await page.getByText(/تم حفظ/).first().waitFor();
     await page.getByText(TITLE).first().waitFor();
     await page.getByText(/تم حفظ/).first().waitFor({ state: 'hidden' });
     await page.screenshot({ path: join(shots, 'saved.png'), animations: 'disabled' });
+
+    // What the editor wrote: the edited section and the new one, which site-gen check accepts.
+    const saved = await savedFiles(page, 'content/policy');
+    assert.match(saved[sections[1]], new RegExp(added.replace(/[()]/g, '\\$&')));
+    assert.match(saved[sections[1]], /^---\ntitle: /);
+    const created = Object.keys(saved).filter((f) => !sections.includes(f) && f !== '_index.md');
+    assert.equal(created.length, 1, `one new file: ${created}`);
+    assert.match(created[0], /^[\u0600-\u06FF0-9-]+\.md$/, 'named from its Arabic title');
+    assert.match(saved[created[0]], new RegExp(PARAGRAPH));
+    assert.doesNotMatch(saved[created[0]], /^(slug|role): *$/m, 'no empty optional key');
+    for (const file of [sections[1], created[0]]) writeFileSync(join(content, 'policy', file), saved[file]);
+    siteGen('check', '--site', content, '--templates', join(REPO, 'templates'));
 
     assert.deepEqual(elsewhere, [], 'no request to another host');
     assert.deepEqual(violations, [], 'no Content-Security-Policy violation');
