@@ -219,6 +219,8 @@ describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
     });
     await page.getByText(TITLE).first().waitFor();
     await page.getByText(/تم حفظ/).first().waitFor({ state: 'hidden' });
+    // The list is by title: the new section is brought into view for the README's screenshot.
+    await page.getByText(TITLE).first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'saved.png'), animations: 'disabled' });
 
     // What the editor wrote: the edited section and the new one, which site-gen check accepts.
