@@ -66,6 +66,54 @@ pub fn built_files(dir: &Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
+/// A warning, at `folder:` (or `admin:`), when the content folder `site` is in a Git repository
+/// at another path than `admin.folder` says: the editor would edit another folder (or none).
+pub fn check_folder(
+    site: &Path,
+    admin: &forms::Admin,
+    file: &str,
+    text: &str,
+) -> Option<crate::diagnostic::Diagnostic> {
+    let abs = std::path::absolute(site).ok()?;
+    let root = abs.ancestors().find(|d| d.join(".git").exists())?;
+    let actual: Vec<String> = abs
+        .strip_prefix(root)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let actual = actual.join("/");
+    if actual == admin.folder.trim_end_matches('/') {
+        return None;
+    }
+    let (line, column) = if text.lines().any(|l| l.trim_start().starts_with("folder:")) {
+        forms::source::locate_key(text, "folder", Some("admin:"))
+    } else {
+        forms::source::locate_key(text, "admin", None)
+    };
+    Some(
+        crate::diagnostic::Diagnostic::warning(
+            file,
+            line,
+            column,
+            forms::Text::new(
+                format!(
+                    "محرر المحتوى سيعدّل المجلد {:?} في المستودع، ومجلد المحتوى هو {actual:?}",
+                    admin.folder
+                ),
+                format!(
+                    "the editor would edit the folder {:?} of the repository, but the content folder is {actual:?}",
+                    admin.folder
+                ),
+            ),
+        )
+        .hint(forms::Text::new(
+            format!("اكتب تحت admin: السطر folder: {actual}"),
+            format!("write folder: {actual} under admin:"),
+        )),
+    )
+}
+
 /// What a field holds, and so how the editor asks for it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Widget {
@@ -498,6 +546,7 @@ pub fn approval_keys() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
+    use std::fs;
     use std::path::Path;
 
     use serde_json::{Map, Value, json};
@@ -661,6 +710,37 @@ mod tests {
             "every kind has an Arabic label"
         );
         assert!(labelled(&CONTACT_LABELS, &forms::Contact::KEYS));
+    }
+
+    #[test]
+    fn a_folder_that_is_not_the_content_folder_s_place_in_the_repository_is_warned_of() {
+        let repo = tempfile::tempdir().unwrap();
+        let site = repo.path().join("examples/qana/content");
+        fs::create_dir_all(&site).unwrap();
+        fs::create_dir(repo.path().join(".git")).unwrap();
+        let admin = |folder: &str| forms::Admin {
+            repo: "a/b".into(),
+            branch: "main".into(),
+            folder: folder.into(),
+        };
+        let text = "name: x\nadmin:\n  repo: a/b\n";
+        let d = check_folder(&site, &admin("content"), "site.yaml", text).unwrap();
+        assert_eq!((d.line, d.column), (2, 1), "{d}");
+        assert!(d.message.en.contains("\"examples/qana/content\""), "{d}");
+        assert!(d.message.ar.contains("examples/qana/content"), "{d}");
+        let text = "name: x\nadmin:\n  repo: a/b\n  folder: content\n";
+        let d = check_folder(&site, &admin("content"), "site.yaml", text).unwrap();
+        assert_eq!((d.line, d.column), (4, 3), "{d}");
+        assert_eq!(
+            check_folder(&site, &admin("examples/qana/content"), "site.yaml", text),
+            None
+        );
+        let outside = tempfile::tempdir().unwrap();
+        assert_eq!(
+            check_folder(outside.path(), &admin("content"), "site.yaml", text),
+            None,
+            "not in a repository"
+        );
     }
 
     #[test]
