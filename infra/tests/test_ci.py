@@ -59,10 +59,11 @@ def test_the_browser_editor_is_built_and_a_site_with_admin_gets_it(tmp_path):
     site = scratch / "aman" / "content"
     shutil.copytree(REPO / "content", site)
     with open(site / "site.yaml", "a", encoding="utf-8") as f:
-        f.write("\nadmin:\n  repo: aman-org/site\n")
+        f.write("\nadmin:\n  repo: aman-org/site\n  folder: target/ci-editor-test/aman/content\n")
     out = tmp_path / "sites"
     result = ci("pr-check", site, env={"CI_SITES_DIR": out})
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "admin" not in result.stderr, result.stderr
     admin = out / "aman" / "admin"
     assert (admin / "editor.js").read_bytes() == (REPO / "admin" / "dist" / "editor.js").read_bytes()
     assert "repo: aman-org/site" in (admin / "config.yml").read_text(encoding="utf-8")
