@@ -223,8 +223,23 @@ describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
     await page.getByText(TITLE).first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'saved.png'), animations: 'disabled' });
 
-    // What the editor wrote: the edited section and the new one, which site-gen check accepts.
+    // The policy's own data (_index.md): a new version number, the approval left as it was.
+    await page.evaluate(() => {
+      window.location.hash = '#/collections/policy/entries/_index';
+    });
+    const version = page.getByRole('textbox', { name: 'الإصدار' });
+    await version.fill('1.1');
+    await page.getByRole('button', { name: 'حفظ' }).click();
+    await page.getByText(/تم حفظ/).first().waitFor();
+
+    // What the editor wrote: the edited section, the new one and the policy's data, which
+    // site-gen check accepts.
     const saved = await savedFiles(page, 'content/policy');
+    const index = YAML.parse(saved['_index.md'].split(/^---$/m)[1]);
+    const before = YAML.parse(readFileSync(join(content, 'policy', '_index.md'), 'utf8').split(/^---$/m)[1]);
+    assert.equal(index.version, '1.1', 'a string, as check reads it');
+    assert.deepEqual(index.approval, before.approval);
+    writeFileSync(join(content, 'policy', '_index.md'), saved['_index.md']);
     assert.match(saved[sections[1]], new RegExp(added.replace(/[()]/g, '\\$&')));
     assert.match(saved[sections[1]], /^---\ntitle: /);
     const created = Object.keys(saved).filter((f) => !sections.includes(f) && f !== '_index.md');
