@@ -29,7 +29,7 @@ pub use digits::Digits;
 pub use notify::{Notifications, Notify};
 pub use privacy::{Privacy, Recipient, Region, RightsContact};
 pub use response::{Response, ResponseKind};
-pub use site::{Calendar, Contact, Home, HomeAction, NavItem, SiteConfig};
+pub use site::{Admin, Calendar, Contact, Home, HomeAction, NavItem, SiteConfig};
 pub use source::{Lang, SourceError, Text};
 pub use status::Status;
 pub use validate::{FieldError, Refusal, Submission, Value, validate};

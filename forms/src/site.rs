@@ -106,6 +106,116 @@ pub struct Home {
     pub actions: Vec<HomeAction>,
 }
 
+/// `admin:` in `site.yaml`: the GitHub repository the browser editor at `/admin/` commits to
+/// (through pull requests), and its branch. Without it the site has no `/admin/`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Admin {
+    /// `owner/name` of the repository on GitHub.
+    pub repo: String,
+    /// The branch pull requests go to and the site is published from.
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// The content folder's place in the repository (`content`, `examples/qana/content`).
+    #[serde(default = "default_folder")]
+    pub folder: String,
+}
+
+fn default_branch() -> String {
+    "main".to_string()
+}
+
+fn default_folder() -> String {
+    "content".to_string()
+}
+
+impl Admin {
+    /// Problems with the repository's or the branch's name, at their place in `text`.
+    fn check(&self, file: &str, text: &str) -> Vec<SourceError> {
+        let mut errors = Vec::new();
+        let owner_ok = |o: &str| {
+            !o.is_empty()
+                && o.len() <= 39
+                && !o.starts_with('-')
+                && o.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        let name_ok = |n: &str| {
+            !n.is_empty()
+                && n.len() <= 100
+                && n != "."
+                && n != ".."
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        let repo_ok =
+            matches!(self.repo.split_once('/'), Some((o, n)) if owner_ok(o) && name_ok(n));
+        if !repo_ok {
+            let (l, c) = locate_key(text, "repo", Some("admin:"));
+            errors.push(SourceError::new(
+                file,
+                l,
+                c,
+                Text::new(
+                    format!(
+                        "admin.repo {:?} ليس اسم مستودع على GitHub: يُكتب «المالك/الاسم»، مثل aman-org/site",
+                        self.repo
+                    ),
+                    format!(
+                        "admin.repo {:?} is not a GitHub repository: write owner/name, such as aman-org/site",
+                        self.repo
+                    ),
+                ),
+            ));
+        }
+        let b = &self.branch;
+        let branch_ok = !b.is_empty()
+            && !b.starts_with(['-', '/', '.'])
+            && !b.ends_with(['/', '.'])
+            && !b.contains("..")
+            && !b.ends_with(".lock")
+            && !b
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c));
+        if !branch_ok {
+            let (l, c) = locate_key(text, "branch", Some("admin:"));
+            errors.push(SourceError::new(
+                file,
+                l,
+                c,
+                Text::new(
+                    format!(
+                        "admin.branch {b:?} ليس اسم فرع صالحًا في Git (بلا مسافات ولا .. ولا ~^:?*[\\)"
+                    ),
+                    format!("admin.branch {b:?} is not a valid Git branch name (no spaces, .., or ~^:?*[\\)"),
+                ),
+            ));
+        }
+        let f = &self.folder;
+        let folder_ok = !f.is_empty()
+            && !f.starts_with('/')
+            && !f.contains('\\')
+            && f.split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..");
+        if !folder_ok {
+            let (l, c) = locate_key(text, "folder", Some("admin:"));
+            errors.push(SourceError::new(
+                file,
+                l,
+                c,
+                Text::new(
+                    format!(
+                        "admin.folder {f:?} يُكتب مسار مجلد المحتوى داخل المستودع، مثل content أو examples/qana/content"
+                    ),
+                    format!(
+                        "admin.folder {f:?} must be the content folder's path inside the repository, such as content or examples/qana/content"
+                    ),
+                ),
+            ));
+        }
+        errors
+    }
+}
+
 /// `site.yaml`: the association and how its site is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -140,6 +250,9 @@ pub struct SiteConfig {
     /// The e-mails' sender and the staff's addresses (`None`: no e-mail is sent).
     #[serde(default)]
     pub notifications: Option<crate::notify::Notifications>,
+    /// The browser editor at `/admin/` (`None`: the site has none).
+    #[serde(default)]
+    pub admin: Option<Admin>,
 }
 
 fn default_forms_url() -> String {
@@ -192,6 +305,9 @@ impl SiteConfig {
         if let Some(n) = &site.notifications {
             errors.extend(n.check(file, text));
         }
+        if let Some(a) = &site.admin {
+            errors.extend(a.check(file, text));
+        }
         if errors.is_empty() {
             Ok(site)
         } else {
@@ -219,6 +335,7 @@ impl SiteConfig {
             example_values: false,
             home: Home::default(),
             privacy: None,
+            admin: None,
             ..self.clone()
         }
     }
@@ -245,6 +362,38 @@ mod tests {
             (site.name.as_str(), site.digits, &site.nav)
         );
         assert_eq!(service.form_action("request"), site.form_action("request"));
+    }
+
+    #[test]
+    fn the_editor_s_repository_and_branch_are_checked_where_they_are_written() {
+        let text = format!("{GOOD}admin:\n  repo: aman-org/policy-site\n");
+        let site = SiteConfig::from_yaml("site.yaml", &text).unwrap();
+        let admin = site.admin.clone().unwrap();
+        assert_eq!(
+            (admin.repo.as_str(), admin.branch.as_str()),
+            ("aman-org/policy-site", "main")
+        );
+        assert_eq!(
+            site.for_service().admin,
+            None,
+            "the service has no use for it"
+        );
+        let text =
+            format!("{GOOD}admin:\n  repo: https://github.com/aman-org\n  branch: my branch\n");
+        let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (7, 3), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("owner/name"), "{}", errs[0]);
+        assert!(errs[0].message.ar.contains("المالك/الاسم"), "{}", errs[0]);
+        assert_eq!((errs[1].line, errs[1].column), (8, 3), "{}", errs[1]);
+        assert!(errs[1].message.en.contains("branch"), "{}", errs[1]);
+        let text = format!("{GOOD}admin:\n  repo: a/b\n  folder: ../content\n");
+        let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (8, 3), "{}", errs[0]);
+        assert!(errs[0].message.en.contains("content folder"), "{}", errs[0]);
+        let text = format!("{GOOD}admin:\n  repository: a/b\n");
+        let errs = SiteConfig::from_yaml("site.yaml", &text).unwrap_err();
+        assert!(errs[0].message.en.contains("repository"), "{}", errs[0]);
     }
 
     #[test]

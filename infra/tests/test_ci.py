@@ -47,6 +47,30 @@ def test_a_pull_request_check_builds_both_sites(tmp_path):
     assert "::error" not in result.stdout
 
 
+def test_the_browser_editor_is_built_and_a_site_with_admin_gets_it(tmp_path):
+    """.ci/build-editor (run by both workflows before the site is built) makes admin/dist, which
+    the check's build of a site with `admin:` copies to /admin/ beside the generated config."""
+    built = ci("build-editor")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert (REPO / "admin" / "dist" / "editor.js").is_file()
+    # Inside the repository, where site-gen finds admin/dist as it does for content/.
+    scratch = REPO / "target" / "ci-editor-test"
+    shutil.rmtree(scratch, ignore_errors=True)
+    site = scratch / "aman" / "content"
+    shutil.copytree(REPO / "content", site)
+    with open(site / "site.yaml", "a", encoding="utf-8") as f:
+        f.write("\nadmin:\n  repo: aman-org/site\n  folder: target/ci-editor-test/aman/content\n")
+    out = tmp_path / "sites"
+    result = ci("pr-check", site, env={"CI_SITES_DIR": out})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "محرر المحتوى" not in result.stderr, result.stderr  # no warning about admin.folder
+    admin = out / "aman" / "admin"
+    assert (admin / "editor.js").read_bytes() == (REPO / "admin" / "dist" / "editor.js").read_bytes()
+    assert "repo: aman-org/site" in (admin / "config.yml").read_text(encoding="utf-8")
+    assert '<script type="module" src="/admin/editor.js">' in (admin / "index.html").read_text(encoding="utf-8")
+    shutil.rmtree(scratch)
+
+
 def test_a_broken_site_fails_the_check_with_an_annotation_on_its_line(tmp_path):
     site = tmp_path / "site" / "content"
     shutil.copytree(REPO / "content", site)

@@ -251,7 +251,8 @@ def test_the_built_pages_satisfy_the_content_security_policy(site, built_sites, 
 def test_every_response_gets_the_security_headers(resources):
     config = distribution(resources)
     behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
-    assert all(b["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"} for b in behaviours)
+    site = [b for b in behaviours if not is_editor(b)]
+    assert all(b["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"} for b in site)
     security = headers_policy(resources)["SecurityHeadersConfig"]
     hsts = security["StrictTransportSecurity"]
     assert hsts["AccessControlMaxAgeSec"] >= 63072000 and hsts["IncludeSubdomains"] is True
@@ -266,7 +267,7 @@ def test_every_response_gets_the_security_headers(resources):
 
 
 def test_the_form_service_is_never_cached_and_takes_posts(resources):
-    [api] = distribution(resources)["CacheBehaviors"]
+    [api] = [b for b in distribution(resources)["CacheBehaviors"] if b["TargetOriginId"] == "api"]
     assert api["PathPattern"] == "/api/*"
     assert api["CachePolicyId"] == CACHING_DISABLED
     assert api["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
@@ -334,3 +335,71 @@ def test_every_checkov_skip_gives_its_reason(path):
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
             assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"])
             assert len(skip.get("comment", "").split()) >= 8, f"{name}: {skip['id']} has no real reason"
+
+
+# ------------------------------------------------------------------ the browser editor (/admin/)
+
+EDITOR_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https://avatars.githubusercontent.com; font-src 'self'; "
+    "connect-src 'self' data: https://api.github.com; form-action 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; upgrade-insecure-requests"
+)
+
+
+def is_editor(behaviour):
+    return behaviour.get("PathPattern") in ("/admin", "/admin/*")
+
+
+def directives(policy):
+    return {d.split()[0]: d.split()[1:] for d in (p.strip() for p in policy.split(";")) if d}
+
+
+def test_the_editor_has_its_own_policy_and_the_site_keeps_its_own(resources):
+    """/admin/ (and /admin, which the clean-URL rewrite serves from /admin/index.html) gets the
+    editor's headers: scripts, fonts and styles from the site only, its calls to GitHub's API
+    alone, never eval; every other path the site's strict policy, unchanged."""
+    behaviours = distribution(resources)["CacheBehaviors"]
+    editor = [b for b in behaviours if is_editor(b)]
+    assert sorted(b["PathPattern"] for b in editor) == ["/admin", "/admin/*"]
+    default = distribution(resources)["DefaultCacheBehavior"]
+    for b in editor:
+        assert b["ResponseHeadersPolicyId"] == {"Ref": "EditorHeadersPolicy"}
+        assert b["TargetOriginId"] == "site"
+        assert b["FunctionAssociations"] == default["FunctionAssociations"]
+        assert b["CachePolicyId"] == default["CachePolicyId"]
+        assert b["ViewerProtocolPolicy"] == "redirect-to-https"
+        assert b["AllowedMethods"] == ["GET", "HEAD"]
+    # The API's behaviour comes first: CloudFront takes the first pattern that matches.
+    assert behaviours[0]["PathPattern"] == "/api/*"
+
+    config = resources["EditorHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    policy = " ".join(config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"].split())
+    assert policy == EDITOR_CSP
+    d = directives(policy)
+    assert d["script-src"] == ["'self'"], "no script from elsewhere, no inline script, no eval"
+    assert "'unsafe-eval'" not in policy
+    assert all(not s.startswith("https://") or s.endswith("github.com") or s.endswith("githubusercontent.com")
+               for values in d.values() for s in values), "no host but GitHub's"
+    assert csp(resources) == STRICT_CSP, "the site's own policy is unchanged"
+
+    site = headers_policy(resources)["SecurityHeadersConfig"]
+    mine = config["SecurityHeadersConfig"]
+    for header in ("StrictTransportSecurity", "ContentTypeOptions", "FrameOptions", "ReferrerPolicy"):
+        assert mine[header] == site[header], header
+    assert all(h.get("Override") is True for h in mine.values())
+
+
+def test_the_editor_files_can_be_published(built_sites):
+    """infra/deploy refuses a file whose kind it has no content type for: the editor's
+    configuration (.yml), fonts (.woff2) and image encoders (.wasm) must be among them."""
+    text = (REPO / "infra" / "deploy").read_text(encoding="utf-8")
+    types = re.search(r"CONTENT_TYPES=\((.*?)\n\)", text, re.S).group(1)
+    known = {ext for entry in re.findall(r'"([^"=]+)=', types) for ext in entry.split()}
+    editor = REPO / "admin" / "dist"
+    extensions = {"yml"}
+    if editor.is_dir():
+        extensions |= {p.suffix.lstrip(".") for p in editor.rglob("*") if p.is_file()}
+    else:
+        extensions |= {"js", "woff2", "wasm", "png", "txt"}
+    assert extensions <= known, f"no content type for: {sorted(extensions - known)}"

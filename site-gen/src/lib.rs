@@ -12,6 +12,7 @@ pub mod chart;
 pub mod check;
 pub mod diagnostic;
 pub mod document;
+pub mod editor;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -43,6 +44,9 @@ pub struct Config {
     /// The day the next review is compared with, and the date of the build a printed policy
     /// shows without script (today in Riyadh when `None`).
     pub today: Option<Day>,
+    /// The built browser editor (`admin/dist/`), copied to `/admin/` of a site with `admin:`;
+    /// found beside the content folder or above it when `None`.
+    pub editor: Option<PathBuf>,
 }
 
 impl Config {
@@ -53,6 +57,7 @@ impl Config {
             templates: None,
             overrides: Overrides::default(),
             today: None,
+            editor: None,
         }
     }
 
@@ -61,6 +66,14 @@ impl Config {
         self.templates
             .clone()
             .unwrap_or_else(|| find_templates(&self.site))
+    }
+
+    /// The built editor's folder to use, when there is one.
+    pub fn editor_dir(&self) -> Option<PathBuf> {
+        self.editor
+            .clone()
+            .filter(|d| d.join(editor::SCRIPT).is_file())
+            .or_else(|| editor::find_built(&self.site))
     }
 }
 
@@ -116,19 +129,21 @@ fn make(config: &Config, mode: Mode, emit: &(dyn Fn(Output) + Sync)) -> Made {
     let templates = Templates::read(&config.templates_dir());
     let today = config.today.unwrap_or_else(Day::today);
     let written = match (&site, templates) {
-        (Some(site), Ok(t)) => match render::render_site(site, &t, mode, today, emit) {
-            Ok(written) => {
-                // Links are checked once every file reads: a file that does not read has no
-                // anchors, and every link to it would be reported too.
-                let loaded = !diagnostics.has_errors();
-                diagnostics.extend_all(check::check_site(site, &written, today, loaded));
-                Some(written)
+        (Some(site), Ok(t)) => {
+            match render::render_site(site, &t, mode, today, config.editor_dir().as_deref(), emit) {
+                Ok(written) => {
+                    // Links are checked once every file reads: a file that does not read has no
+                    // anchors, and every link to it would be reported too.
+                    let loaded = !diagnostics.has_errors();
+                    diagnostics.extend_all(check::check_site(site, &written, today, loaded));
+                    Some(written)
+                }
+                Err(d) => {
+                    diagnostics.extend_all(d);
+                    None
+                }
             }
-            Err(d) => {
-                diagnostics.extend_all(d);
-                None
-            }
-        },
+        }
         (_, Err(d)) => {
             diagnostics.extend_all(d);
             None

@@ -173,6 +173,15 @@ fn load_into(folder: &mut Folder, overrides: &Overrides) -> Option<Site> {
                     None
                 }
             });
+    if let (Some(admin), Some(text)) = (config.as_ref().and_then(|c| c.admin.as_ref()), &site_text)
+    {
+        folder.problems.extend(crate::editor::check_folder(
+            folder.root,
+            admin,
+            &site_file,
+            text,
+        ));
+    }
     let mut sources = Vec::new();
     // Without a readable site.yaml its own error is reported; a form's `captcha` is not also one.
     let captcha = config.as_ref().map(|c| c.captcha.is_some()).unwrap_or(true);

@@ -90,6 +90,10 @@ struct SiteArgs {
     /// The templates folder (default: the `templates/` beside the content folder or above it).
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// The built browser editor, for a site with `admin:` (default: the `admin/dist/` beside the
+    /// content folder or above it; without one, /admin/ says the pipeline publishes the editor).
+    #[arg(long)]
+    editor: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -145,6 +149,7 @@ fn config(args: SiteArgs, overrides: Overrides) -> Config {
         templates: args.templates,
         overrides,
         today: None,
+        editor: args.editor,
     }
 }
 

@@ -25,6 +25,9 @@ pub const ACCESSIBILITY_PATH: &str = "/accessibility/";
 /// The favicon's file name in `templates/`, published at `/favicon.svg`.
 pub const FAVICON_FILE: &str = "favicon.svg";
 
+/// Where the browser editor is served (a site with `admin:` in `site.yaml`).
+pub const ADMIN_PATH: &str = "/admin/";
+
 /// The templates folder, read.
 #[derive(Debug, Clone)]
 pub struct Templates {
@@ -268,7 +271,7 @@ impl<'a> HomeContext<'a> {
     }
 }
 
-fn jobs(site: &Site, today: Day) -> Vec<Job<'_>> {
+fn jobs(site: &Site, today: Day, editor_built: bool) -> Vec<Job<'_>> {
     let mut jobs = Vec::new();
     let page = |title: &str, path: &str, description: &Option<String>| PageInfo {
         title: title.to_string(),
@@ -308,6 +311,21 @@ fn jobs(site: &Site, today: Day) -> Vec<Job<'_>> {
     });
     history_jobs(site, &mut jobs);
     report_jobs(site, &mut jobs);
+    if site.config.admin.is_some() {
+        let mut info = page("تحرير المحتوى", ADMIN_PATH, &None);
+        info.noindex = true;
+        jobs.push(Job {
+            template: if editor_built {
+                "admin.html"
+            } else {
+                "admin-unbuilt.html"
+            },
+            info,
+            extra: Context::new(),
+            page: None,
+            out: out_file(ADMIN_PATH),
+        });
+    }
     jobs.push(Job {
         template: "channels.html",
         info: page(
@@ -578,6 +596,7 @@ pub fn render_site(
     templates: &Templates,
     mode: Mode,
     today: Day,
+    editor: Option<&Path>,
     emit: &(dyn Fn(Output) + Sync),
 ) -> Result<Vec<Written>, Diagnostics> {
     let renderer = renderer(site, templates)?;
@@ -597,7 +616,7 @@ pub fn render_site(
         emit(output);
         written
     };
-    let jobs = jobs(site, today);
+    let jobs = jobs(site, today, editor.is_some());
     let results: Vec<Result<Written, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
@@ -655,6 +674,14 @@ pub fn render_site(
     ];
     for (path, bytes) in statics {
         written.push(hand_over(Output { path, bytes }));
+    }
+    match editor_files(site, editor) {
+        Ok(files) => {
+            for (path, bytes) in files {
+                written.push(hand_over(Output { path, bytes }));
+            }
+        }
+        Err(d) => problems.push(d),
     }
     problems.extend_all(check_service_templates(site, &renderer, templates));
     if problems.has_errors() {
@@ -721,12 +748,41 @@ fn sitemap_context(site: &Site, files: &[Written]) -> Context {
         .filter(|o| o.path.ends_with("index.html"))
         .map(Written::url_path)
         .filter(|p| !(p.starts_with("/forms/") && p.matches('/').count() > 3))
+        .filter(|p| p != ADMIN_PATH)
         .map(|p| format!("{}{p}", site.config.base_url))
         .collect();
     urls.sort();
     let mut c = Context::new();
     c.insert("urls", &urls);
     c
+}
+
+/// `/admin/config.yml` and the built editor's files, for a site with `admin:`.
+fn editor_files(site: &Site, built: Option<&Path>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let Some(config) = crate::editor::config(site) else {
+        return Ok(Vec::new());
+    };
+    let dir = ADMIN_PATH.trim_start_matches('/');
+    let mut files = vec![(format!("{dir}config.yml"), config.into_bytes())];
+    if let Some(built) = built {
+        let read = crate::editor::built_files(built).map_err(|e| {
+            Diagnostic::error(
+                built.to_string_lossy(),
+                1,
+                1,
+                Text::new(
+                    format!("تعذّرت قراءة محرر المحتوى المبني: {e}"),
+                    format!("cannot read the built editor: {e}"),
+                ),
+            )
+            .hint(Text::new(
+                "ابنِ المحرر من جديد: cd admin && npm ci && node build.mjs",
+                "build the editor again: cd admin && npm ci && node build.mjs",
+            ))
+        })?;
+        files.extend(read.into_iter().map(|(p, b)| (format!("{dir}{p}"), b)));
+    }
+    Ok(files)
 }
 
 /// Renders the answers of the form service with sample values, so that a mistake in their

@@ -11,6 +11,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 # What the checks need on a fresh Debian machine.
 need=()
 command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 command -v shellcheck >/dev/null || need+=(shellcheck)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
@@ -36,7 +37,7 @@ venv "$target/venv-checkov" infra/requirements-checkov.txt
 
 echo "shellcheck: infra/deploy infra/publish .ci/"
 shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
-  .ci/publish-or-deploy .ci/release-build .ci/release-publish .ci/install-deploy-tools
+  .ci/publish-or-deploy .ci/release-build .ci/release-publish .ci/install-deploy-tools .ci/build-editor
 
 echo "actionlint: .github/workflows (with shellcheck on their run: steps)"
 "$target/venv-infra/bin/actionlint" -no-color

@@ -24,6 +24,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# The browser editor that editor.test.js serves at /admin/ (admin/dist).
+.ci/build-editor
 
 target="${CARGO_TARGET_DIR:-$root/target}"
 work=$(mktemp -d)

@@ -30,7 +30,7 @@ pub enum Kind {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ChannelMeta {
+pub(crate) struct ChannelMeta {
     title: String,
     kind: Kind,
     #[serde(default)]

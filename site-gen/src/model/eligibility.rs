@@ -19,7 +19,7 @@ pub const DEFAULT_FIELD: &str = "category";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CategoryMeta {
+pub(crate) struct CategoryMeta {
     title: String,
     #[serde(default)]
     slug: Option<String>,

@@ -13,7 +13,7 @@ use forms::Text;
 /// The title and introduction of a listing page (`_index.md`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IndexMeta {
+pub(crate) struct IndexMeta {
     title: String,
     #[serde(default)]
     description: Option<String>,

@@ -10,7 +10,7 @@ use crate::markdown::{self, TocEntry};
 use forms::Text;
 
 /// First path segments the site uses itself; a page cannot take them.
-pub const RESERVED_SLUGS: [&str; 13] = [
+pub const RESERVED_SLUGS: [&str; 14] = [
     "policy",
     "privacy",
     "accessibility",
@@ -20,6 +20,7 @@ pub const RESERVED_SLUGS: [&str; 13] = [
     "track",
     "assets",
     "api",
+    "admin",
     "404.html",
     "429.html",
     "sitemap.xml",
@@ -28,7 +29,7 @@ pub const RESERVED_SLUGS: [&str; 13] = [
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PageMeta {
+pub(crate) struct PageMeta {
     title: String,
     #[serde(default)]
     slug: Option<String>,

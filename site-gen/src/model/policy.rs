@@ -30,7 +30,7 @@ pub enum Role {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PolicyMeta {
+pub(crate) struct PolicyMeta {
     title: String,
     #[serde(default)]
     description: Option<String>,
@@ -47,7 +47,7 @@ struct PolicyMeta {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ApprovalMeta {
+pub(crate) struct ApprovalMeta {
     body: String,
     meeting: String,
     date: String,
@@ -57,7 +57,7 @@ struct ApprovalMeta {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SectionMeta {
+pub(crate) struct SectionMeta {
     title: String,
     #[serde(default)]
     slug: Option<String>,

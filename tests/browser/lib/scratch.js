@@ -21,16 +21,16 @@ export function siteGen(...args) {
 }
 
 /**
- * Copies `content`, lets `change(copy)` change the copy, builds it and returns the built
- * folder.
+ * Copies `content`, lets `change(copy)` change the copy, builds it (with `args` added to
+ * site-gen's) and returns the built folder.
  */
-export function scratchSite(content, change) {
+export function scratchSite(content, change, ...args) {
   const dir = mkdtempSync(join(tmpdir(), 'site-'));
   made.push(dir);
   const site = join(dir, 'content');
   cpSync(content, site, { recursive: true });
   change(site);
   const out = join(dir, 'public');
-  siteGen('build', '--site', site, '--templates', join(REPO, 'templates'), '--out', out);
+  siteGen('build', '--site', site, '--templates', join(REPO, 'templates'), '--out', out, ...args);
   return out;
 }

@@ -22,6 +22,8 @@ const TYPES = {
   '.woff': 'font/woff',
   '.txt': 'text/plain; charset=utf-8',
   '.xml': 'application/xml',
+  '.yml': 'text/yaml; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 /** The file a URL path names in `root`, or null when there is none (or the path escapes). */
@@ -64,10 +66,11 @@ function proxy(req, res, apiUrl) {
 }
 
 /**
- * Starts serving `root` on a free port of 127.0.0.1, passing `/api/` to `apiUrl` when given.
- * Resolves to `{ origin, close() }`.
+ * Starts serving `root` on a free port of 127.0.0.1, passing `/api/` to `apiUrl` when given;
+ * `headers(pathname)`, when given, adds headers to a file's answer (as CloudFront's response
+ * headers policies do). Resolves to `{ origin, close() }`.
  */
-export async function serveSite(root, apiUrl) {
+export async function serveSite(root, apiUrl, headers = () => ({})) {
   root = normalize(root).replace(/\/$/, '');
   const server = createServer(async (req, res) => {
     const { pathname, search } = new URL(req.url, 'http://site.test');
@@ -94,7 +97,7 @@ export async function serveSite(root, apiUrl) {
     try {
       const body = await readFile(file);
       const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-      res.writeHead(status, { 'content-type': type, 'content-length': body.length });
+      res.writeHead(status, { ...headers(pathname), 'content-type': type, 'content-length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
