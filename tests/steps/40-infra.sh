@@ -5,6 +5,7 @@
 # against moto, an AWS-compatible server on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/steps/lib/cargo.sh
 root=$(pwd)
 target="${CARGO_TARGET_DIR:-$root/target}"
 
@@ -12,12 +13,8 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 need=()
 command -v node >/dev/null || need+=(nodejs)
 command -v shellcheck >/dev/null || need+=(shellcheck)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source tests/steps/lib/apt.sh
+apt_install "${need[@]}"
 
 # Two virtualenvs, made again only when their requirements change: checkov pins its own
 # dependencies (pytest among them) and cannot share one with the tests.
@@ -31,8 +28,11 @@ venv() {
     echo "$stamp" >"$dir/.requirements"
   fi
 }
-venv "$target/venv-infra" infra/requirements.txt
+# Both at once: installing them mostly waits on the network.
+venv "$target/venv-infra" infra/requirements.txt &
+infra_venv=$!
 venv "$target/venv-checkov" infra/requirements-checkov.txt
+wait "$infra_venv"
 
 echo "shellcheck: infra/deploy infra/publish .ci/"
 shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
