@@ -3,7 +3,7 @@
 # service (embedded store, fresh data) behind /api/, tested in Debian's headless Chromium:
 # accessibility, valid HTML, right-to-left layout, keyboard, the forms end to end, Lighthouse.
 # Screenshots and reports go to tests/artifacts/ (ignored by git); Lighthouse's performance
-# figures to bench/results/lighthouse.json.
+# figures, both sites', to bench/results/lighthouse.json.
 # A test file that hangs fails after ten minutes instead of holding up the run (node applies the
 # limit to each file as a whole: forms.test.js sends every form of both sites, with and without
 # JavaScript, and takes four to five minutes on a loaded machine).
@@ -66,22 +66,21 @@ healthy() {
     })();' "$1"
 }
 
-# Each lane of the suite (below) has its own form service for each site, with a fresh store in
-# $work/LANE/NAME/forms.sqlite, on a free port: the lanes share no data. Its description names
-# for each site: the site built into $work/NAME/public (once, for all lanes); `api`, the service
-# that takes its forms; `store`, the staff command that lists that store's records of a form
-# (the form's id is appended); `log`, the service's output, where it prints the staff's one-time
+# The suite runs in lanes (below), and each lane has its own form service for each site, with a
+# fresh store in $work/LANE/NAME/forms.sqlite, on a free port: the lanes share no data. A test file
+# is run for one site at a time, with a description of that site alone in $work/LANE/NAME.json
+# (lib/setup.js): the site built into $work/NAME/public (once, for all lanes); `api`, the service
+# that takes its forms; `store`, the staff command that lists that store's records of a form (the
+# form's id is appended); `log`, the service's output, where it prints the staff's one-time
 # sign-in link (staff.test.js).
-for name in default qana; do
-  content=content
-  [ "$name" = qana ] && content=examples/qana/content
-  "$target/debug/site-gen" build --site "$content" --out "$work/$name/public"
+declare -A contents=([default]=content [qana]=examples/qana/content)
+names=(default qana)
+for name in "${names[@]}"; do
+  "$target/debug/site-gen" build --site "${contents[$name]}" --out "$work/$name/public"
 done
 start_lane() {
-  local lane=$1 name content port data log entries=()
-  for name in default qana; do
-    content=content
-    [ "$name" = qana ] && content=examples/qana/content
+  local lane=$1 name port data log entry
+  for name in "${names[@]}"; do
     mkdir -p "$work/$lane/$name"
     data="$work/$lane/$name/forms.sqlite" log="$work/$lane/$name/form-fn.log"
     port=$(free_port)
@@ -90,37 +89,41 @@ start_lane() {
     FORMS_SUBMISSIONS_PER_CLIENT=100000 FORMS_DATA_FILE="$data" "$work/$name/bin/form-fn" --port "$port" >"$log" 2>&1 &
     pids+=($!)
     healthy "$port" || { echo "the $name form service of lane $lane did not start:"; cat "$log"; exit 1; }
-    entries+=("$(printf '{"name":"%s","content":"%s","public":"%s","api":"http://127.0.0.1:%s","store":["%s","--local","--data-file","%s","list","--json","--form"],"log":"%s"}' \
-      "$name" "$root/$content" "$work/$name/public" "$port" "$work/$name/bin/form-fn-admin" "$data" "$log")")
+    entry=$(printf '{"name":"%s","content":"%s","public":"%s","api":"http://127.0.0.1:%s","store":["%s","--local","--data-file","%s","list","--json","--form"],"log":"%s"}' \
+      "$name" "$root/${contents[$name]}" "$work/$name/public" "$port" "$work/$name/bin/form-fn-admin" "$data" "$log")
+    printf '{"sites":[%s]}\n' "$entry" >"$work/$lane/$name.json"
   done
-  (IFS=,; printf '{"sites":[%s]}\n' "${entries[*]}") >"$work/$lane/suite.json"
 }
 
 cd "$root/tests/browser"
 # Every *.test.js file; BROWSER_TESTS picks some of them, e.g. BROWSER_TESTS=forms.test.js while
 # working on forms.
 if [ -n "${BROWSER_TESTS:-}" ]; then read -r -a files <<<"$BROWSER_TESTS"; else files=(*.test.js); fi
-# The files run in BROWSER_LANES lanes side by side (3 unless set), each lane one file at a time
-# against its own form services: a file that counts the records of a store never sees another
-# file's submissions. A lane takes the next file no lane has taken yet (mkdir is the claim); the
-# longest files (SLOWEST, by their reported durations) are taken first so that the lanes end
-# together. Each file's report is printed whole, in the order of `files`, when all have ended.
-slowest=(forms.test.js pages.test.js staff.test.js lighthouse.test.js)
+# Each file is run once per site, in BROWSER_LANES lanes side by side (4 unless set), each lane
+# one run at a time against its own form services: a file that counts the records of a store
+# never sees another file's submissions. A lane takes the next run no lane has taken yet (mkdir
+# is the claim); the longest files (`slowest`, by their reported durations) come first so that
+# the lanes end together. The reports are printed whole, in the order of `files`, when all runs
+# have ended.
+slowest=(forms.test.js keyboard.test.js lighthouse.test.js pages.test.js phone.test.js)
+ordered=()
+for f in "${slowest[@]}"; do [[ " ${files[*]} " == *" $f "* ]] && ordered+=("$f"); done
+for f in "${files[@]}"; do [[ " ${slowest[*]} " == *" $f "* ]] || ordered+=("$f"); done
 queue=()
-for f in "${slowest[@]}"; do [[ " ${files[*]} " == *" $f "* ]] && queue+=("$f"); done
-for f in "${files[@]}"; do [[ " ${slowest[*]} " == *" $f "* ]] || queue+=("$f"); done
-lanes=${BROWSER_LANES:-3}
+for f in "${ordered[@]}"; do for name in "${names[@]}"; do queue+=("$f.$name"); done; done
+lanes=${BROWSER_LANES:-4}
 [ "$lanes" -gt "${#queue[@]}" ] && lanes=${#queue[@]}
 mkdir -p "$work/claimed" "$work/reports"
 run_lane() {
-  local lane=$1 f start
-  for f in "${queue[@]}"; do
-    mkdir "$work/claimed/$f" 2>/dev/null || continue
+  local lane=$1 run start
+  for run in "${queue[@]}"; do
+    mkdir "$work/claimed/$run" 2>/dev/null || continue
     start=$(date +%s)
-    if SUITE="$work/$lane/suite.json" node --test --test-timeout=600000 --test-reporter=spec "$f" >"$work/reports/$f.log" 2>&1; then
-      echo "passed in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$f.end"
+    if SUITE="$work/$lane/${run##*.}.json" LIGHTHOUSE_REPORT="$work/reports/$run.lighthouse.json" node --test --test-timeout=600000 --test-reporter=spec "${run%.*}" \
+      >"$work/reports/$run.log" 2>&1; then
+      echo "passed in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$run.end"
     else
-      echo "FAILED in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$f.end"
+      echo "FAILED in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$run.end"
     fi
   done
 }
@@ -132,11 +135,23 @@ for lane in $(seq 1 "$lanes"); do
   pids+=($!)
 done
 wait "${runs[@]}"
+# Lighthouse's figures, measured one site per run, into one file (lighthouse.test.js).
+reports=("$work"/reports/*.lighthouse.json)
+if [ -f "${reports[0]}" ]; then
+  node -e '
+    const fs = require("fs");
+    const [out, ...files] = process.argv.slice(1);
+    const [first, ...rest] = files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+    first.pages.push(...rest.flatMap((r) => r.pages));
+    fs.writeFileSync(out, JSON.stringify(first, null, 2) + "\n");' "$root/bench/results/lighthouse.json" "${reports[@]}"
+fi
 status=0
 for f in "${files[@]}"; do
-  echo ":: tests/browser/$f"
-  cat "$work/reports/$f.log"
-  echo ":: tests/browser/$f $(cat "$work/reports/$f.end")"
-  [[ "$(cat "$work/reports/$f.end")" == passed* ]] || status=1
+  for name in "${names[@]}"; do
+    echo ":: tests/browser/$f, $name site"
+    cat "$work/reports/$f.$name.log"
+    echo ":: tests/browser/$f, $name site: $(cat "$work/reports/$f.$name.end")"
+    [[ "$(cat "$work/reports/$f.$name.end")" == passed* ]] || status=1
+  done
 done
 exit "$status"
