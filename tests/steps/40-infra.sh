@@ -79,6 +79,6 @@ echo "site-gen and form-fn: built for the tests of the built sites, infra/publis
 # As 10-rust.sh builds them (its tests run the binaries), so that nothing is built again after it.
 cargo test --workspace --locked -q --no-run
 
-echo "pytest: infra/tests"
+echo "pytest: infra/tests (the ten slowest listed at the end)"
 PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" FORM_FN_BIN="$target/debug/form-fn" \
-  "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q infra/tests
+  "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q --durations=10 infra/tests
