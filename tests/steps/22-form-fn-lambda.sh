@@ -12,10 +12,10 @@ if cargo tree --locked -p form-fn --no-default-features -e normal --prefix none 
   echo "the Lambda build of form-fn depends on dynoxide; it must not"
   exit 1
 fi
-# As it is deployed: compiled by rustc, not clippy-driver (lib/cargo.sh). At a lower priority
-# (nice): the other steps run beside this one, and their tests wait on the debug build, while
-# nothing waits on this one but the test below.
-env -u RUSTC_WORKSPACE_WRAPPER nice cargo build --locked --release -p form-fn --no-default-features --bin form-fn
+# As it is deployed: compiled by rustc, not clippy-driver (lib/cargo.sh). At the lowest priority
+# (nice): the other steps run beside this one, and their tests wait on the debug build or have
+# time limits, while nothing waits on this build but the test below.
+env -u RUSTC_WORKSPACE_WRAPPER nice -n 19 cargo build --locked --release -p form-fn --no-default-features --bin form-fn
 ls -l "$target/release/form-fn"
 # `--workspace`, as in 10-rust.sh, so that the test is the one built there, not built again.
 FORM_FN_LAMBDA_BIN="$target/release/form-fn" \

@@ -80,5 +80,7 @@ echo "site-gen and form-fn: built for the tests of the built sites, infra/publis
 cargo test --workspace --locked -q --no-run
 
 echo "pytest: infra/tests (the ten slowest listed at the end)"
+# At a lower priority (nice) than the service's tests of the steps beside this one, whose time
+# limits are seconds, not minutes.
 PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" FORM_FN_BIN="$target/debug/form-fn" \
-  "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q --durations=10 infra/tests
+  nice -n 5 "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q --durations=10 infra/tests

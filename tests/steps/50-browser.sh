@@ -99,19 +99,20 @@ cd "$root/tests/browser"
 # Every *.test.js file; BROWSER_TESTS picks some of them, e.g. BROWSER_TESTS=forms.test.js while
 # working on forms.
 if [ -n "${BROWSER_TESTS:-}" ]; then read -r -a files <<<"$BROWSER_TESTS"; else files=(*.test.js); fi
-# Each file is run once per site, in BROWSER_LANES lanes side by side (4 unless set), each lane
+# Each file is run once per site, in BROWSER_LANES lanes side by side (3 unless set), each lane
 # one run at a time against its own form services: a file that counts the records of a store
 # never sees another file's submissions. A lane takes the next run no lane has taken yet (mkdir
 # is the claim); the longest files (`slowest`, by their reported durations) come first so that
 # the lanes end together. The reports are printed whole, in the order of `files`, when all runs
-# have ended.
+# have ended. The lanes run at a lower priority (nice) than the service's tests of the steps
+# beside this one, whose time limits are seconds, not minutes.
 slowest=(forms.test.js keyboard.test.js lighthouse.test.js pages.test.js phone.test.js)
 ordered=()
 for f in "${slowest[@]}"; do [[ " ${files[*]} " == *" $f "* ]] && ordered+=("$f"); done
 for f in "${files[@]}"; do [[ " ${slowest[*]} " == *" $f "* ]] || ordered+=("$f"); done
 queue=()
 for f in "${ordered[@]}"; do for name in "${names[@]}"; do queue+=("$f.$name"); done; done
-lanes=${BROWSER_LANES:-4}
+lanes=${BROWSER_LANES:-3}
 [ "$lanes" -gt "${#queue[@]}" ] && lanes=${#queue[@]}
 mkdir -p "$work/claimed" "$work/reports"
 run_lane() {
@@ -119,7 +120,7 @@ run_lane() {
   for run in "${queue[@]}"; do
     mkdir "$work/claimed/$run" 2>/dev/null || continue
     start=$(date +%s)
-    if SUITE="$work/$lane/${run##*.}.json" LIGHTHOUSE_REPORT="$work/reports/$run.lighthouse.json" node --test --test-timeout=600000 --test-reporter=spec "${run%.*}" \
+    if SUITE="$work/$lane/${run##*.}.json" LIGHTHOUSE_REPORT="$work/reports/$run.lighthouse.json" nice -n 5 node --test --test-timeout=600000 --test-reporter=spec "${run%.*}" \
       >"$work/reports/$run.log" 2>&1; then
       echo "passed in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$run.end"
     else
