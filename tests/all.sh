@@ -1,26 +1,83 @@
 #!/usr/bin/env bash
 # The one test command (see README): installs what the tests need on a fresh machine, then runs
-# every step in tests/steps/ in order. Every step runs even when an earlier one failed; the exit
-# status is decided at the end, and the last line says how many steps passed and failed.
+# every step in tests/steps/. The steps run side by side, each with its output kept in a file and
+# printed whole, in the steps' order, once it has ended: while one step compiles, another waits on
+# the network (pip, npm) or on a test server. They build the same debug build (lib/cargo.sh), and
+# cargo's lock on the build folder makes the first one to ask build each part while the others
+# wait for it: what 10-rust.sh builds, no other step builds again. Every step runs even when
+# another one failed; the exit status is decided at the end, and the last line says how many
+# steps passed and failed. Each step's line says its wall time and the processor time (user +
+# system) it and its children took.
+#
+# ONLY=50-browser runs the steps whose file name contains it; ONE_AT_A_TIME=1 runs the steps one
+# after the other, their output as it comes.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+steps=()
+for step in tests/steps/*.sh; do
+  [ -n "${ONLY:-}" ] && [[ "$step" != *"$ONLY"* ]] && continue
+  steps+=("$step")
+done
+
+logs=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Runs step $1, its output to stdout, and writes how it ended to file $2: its exit status, wall
+# time and processor time (user + system, its children's included), in seconds.
+run() {
+  local TIMEFORMAT='%R %U %S' status=0 wall user system
+  { time bash "$1" 2>&3 || status=$?; } 3>&2 2>"$2.time"
+  read -r wall user system <"$2.time"
+  echo "$status $wall $(awk "BEGIN { print $user + $system }")" >"$2"
+}
+# Prints how step $1 ended (file $2 written by run), and counts it.
 passed=0
 failed=0
 failed_steps=()
-for step in tests/steps/*.sh; do
-  [ -n "${ONLY:-}" ] && [[ "$step" != *"$ONLY"* ]] && continue
-  echo "::: $step"
-  start=$(date +%s)
-  if bash "$step"; then
+report() {
+  local status wall cpu result=passed
+  read -r status wall cpu <"$2"
+  if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
-    echo "::: $step passed in $(( $(date +%s) - start ))s"
   else
     failed=$((failed + 1))
-    failed_steps+=("$step")
-    echo "::: $step FAILED in $(( $(date +%s) - start ))s"
+    failed_steps+=("$1")
+    result=FAILED
+  fi
+  printf '::: %s %s in %.0fs (processor time %.0fs)\n' "$1" "$result" "$wall" "$cpu"
+}
+
+echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) processors"
+for i in "${!steps[@]}"; do
+  step=${steps[$i]}
+  if [ -n "${ONE_AT_A_TIME:-}" ] || [ "${#steps[@]}" -eq 1 ]; then
+    echo "::: $step"
+    run "$step" "$logs/$i.end"
+    report "$step" "$logs/$i.end"
+  else
+    run "$step" "$logs/$i.end" >"$logs/$i.log" 2>&1 &
+    pids+=($!)
+    echo "::: $step started"
   fi
 done
+for i in "${!steps[@]}"; do
+  [ -f "$logs/$i.log" ] || continue
+  wait "${pids[0]}"
+  pids=("${pids[@]:1}")
+  echo "::: ${steps[$i]}"
+  cat "$logs/$i.log"
+  report "${steps[$i]}" "$logs/$i.end"
+done
+echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$failed" -gt 0 ] && printf 'failed: %s\n' "${failed_steps[@]}"
 echo "steps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

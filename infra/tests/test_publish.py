@@ -58,15 +58,18 @@ def aws_env(tmp_path_factory):
     server = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    # Up to a minute: the test command's other steps share the processors, and moto's imports
+    # alone take seconds on a busy machine.
+    deadline = time.monotonic() + 60
+    while True:
         try:
             urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
             break
         except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("moto_server did not start")
             time.sleep(0.1)
-    else:
-        server.kill()
-        pytest.fail("moto_server did not start")
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(home),

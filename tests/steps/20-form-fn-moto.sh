@@ -14,13 +14,11 @@
 # RS256 tokens and serves each pool's keys; and the mail service (SES) of notify.rs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/steps/lib/cargo.sh
 root=$(pwd)
 
-if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends python3-venv >/dev/null
-fi
+source tests/steps/lib/apt.sh
+python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 venv="${FORM_FN_VENV:-$root/target/venv-moto}"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r tests/steps/lib/moto-requirements.txt

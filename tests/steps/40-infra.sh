@@ -5,6 +5,7 @@
 # against moto, an AWS-compatible server on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/steps/lib/cargo.sh
 root=$(pwd)
 target="${CARGO_TARGET_DIR:-$root/target}"
 
@@ -13,12 +14,8 @@ need=()
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v shellcheck >/dev/null || need+=(shellcheck)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source tests/steps/lib/apt.sh
+apt_install "${need[@]}"
 
 # Two virtualenvs, made again only when their requirements change: checkov pins its own
 # dependencies (pytest among them) and cannot share one with the tests.
@@ -32,8 +29,11 @@ venv() {
     echo "$stamp" >"$dir/.requirements"
   fi
 }
-venv "$target/venv-infra" infra/requirements.txt
+# Both at once: installing them mostly waits on the network.
+venv "$target/venv-infra" infra/requirements.txt &
+infra_venv=$!
 venv "$target/venv-checkov" infra/requirements-checkov.txt
+wait "$infra_venv"
 
 echo "shellcheck: infra/deploy infra/publish .ci/"
 shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
@@ -80,6 +80,8 @@ echo "site-gen and form-fn: built for the tests of the built sites, infra/publis
 # As 10-rust.sh builds them (its tests run the binaries), so that nothing is built again after it.
 cargo test --workspace --locked -q --no-run
 
-echo "pytest: infra/tests"
+echo "pytest: infra/tests (the ten slowest listed at the end)"
+# At a lower priority (nice) than the service's tests of the steps beside this one, whose time
+# limits are seconds, not minutes.
 PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" FORM_FN_BIN="$target/debug/form-fn" \
-  "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q infra/tests
+  nice -n 5 "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q --durations=10 infra/tests

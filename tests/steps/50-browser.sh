@@ -3,12 +3,13 @@
 # service (embedded store, fresh data) behind /api/, tested in Debian's headless Chromium:
 # accessibility, valid HTML, right-to-left layout, keyboard, the forms end to end, Lighthouse.
 # Screenshots and reports go to tests/artifacts/ (ignored by git); Lighthouse's performance
-# figures to bench/results/lighthouse.json.
+# figures, both sites', to bench/results/lighthouse.json.
 # A test file that hangs fails after ten minutes instead of holding up the run (node applies the
 # limit to each file as a whole: forms.test.js sends every form of both sites, with and without
 # JavaScript, and takes four to five minutes on a loaded machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/steps/lib/cargo.sh
 root=$(pwd)
 
 # What the suite needs on a fresh Debian machine.
@@ -17,12 +18,8 @@ need=()
 command -v java >/dev/null || need+=(default-jre-headless)
 command -v npm >/dev/null || need+=(nodejs npm)
 fc-list :lang=ar 2>/dev/null | grep -q . || need+=(fonts-noto-core)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source tests/steps/lib/apt.sh
+apt_install "${need[@]}"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 # The browser editor that editor.test.js serves at /admin/ (admin/dist).
 .ci/build-editor
@@ -38,18 +35,21 @@ cleanup() {
 trap cleanup EXIT
 
 # The form service embeds the site it answers for when it is built (SITE_DIR, see
-# form-fn/build.rs): one build per site, the default site's last so that target/ is left as the
-# other steps build it. The binaries are built as 10-rust.sh builds them (`cargo test --workspace`
-# builds them for the tests that run them): the same dependencies with the same features, so
-# that only form-fn itself is built again for the second site.
-build_form_fn() {
-  local name=$1 content=$2
-  mkdir -p "$work/$name/bin"
-  SITE_DIR="$root/$content" cargo test --workspace --locked -q --no-run
-  cp "$target/debug/form-fn" "$target/debug/form-fn-admin" "$work/$name/bin/"
-}
-build_form_fn qana examples/qana/content
-build_form_fn default content
+# form-fn/build.rs): one build per site, each copied to $work/NAME/bin. The default site's is
+# the one the other steps use, built as 10-rust.sh builds it (`cargo test --workspace` builds the
+# binaries for the tests that run them): nothing is built again here. The second site's goes to a
+# target folder of its own, $target/site-qana, whose intermediate files are 10-rust.sh's
+# (CARGO_BUILD_BUILD_DIR), so its dependencies are those built there: `--examples` (there are
+# none) makes cargo choose their features as for the tests. A profile setting of form-fn's own
+# (one codegen unit fewer, to no effect) gives form-fn's compiled units for this site names of
+# their own: only form-fn and its binaries are built again, once, and the default site's, which
+# the steps running beside this one use, are never touched.
+mkdir -p "$work/default/bin" "$work/qana/bin"
+cargo test --workspace --locked -q --no-run
+cp "$target/debug/form-fn" "$target/debug/form-fn-admin" "$work/default/bin/"
+SITE_DIR="$root/examples/qana/content" CARGO_BUILD_BUILD_DIR="$target" CARGO_TARGET_DIR="$target/site-qana" \
+  cargo build --workspace --locked -q --bins --examples --config 'profile.dev.package.form-fn.codegen-units=255'
+cp "$target/site-qana/debug/form-fn" "$target/site-qana/debug/form-fn-admin" "$work/qana/bin/"
 
 free_port() {
   node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
@@ -68,51 +68,93 @@ healthy() {
     })();' "$1"
 }
 
-# One entry of the suite's description per site: built into $work/NAME/public, its forms taken by
-# its own form service on a free port with a fresh store in $work/NAME/forms.sqlite; `store` is
-# the staff command that lists that store's records of a form (the form's id is appended); `log`
-# the service's output, where it prints the staff's one-time sign-in link (staff.test.js).
-entries=()
-start_site() {
-  local name=$1 content=$2 port data="$work/$1/forms.sqlite"
-  "$target/debug/site-gen" build --site "$content" --out "$work/$name/public"
-  port=$(free_port)
-  # Every submission of the suite comes from this machine's one address: the per-client limit
-  # (FORMS_SUBMISSIONS_PER_CLIENT) is raised above what the suite sends.
-  FORMS_SUBMISSIONS_PER_CLIENT=100000 FORMS_DATA_FILE="$data" "$work/$name/bin/form-fn" --port "$port" >"$work/$name/form-fn.log" 2>&1 &
-  pids+=($!)
-  healthy "$port" || { echo "the $name form service did not start:"; cat "$work/$name/form-fn.log"; exit 1; }
-  entries+=("$(printf '{"name":"%s","content":"%s","public":"%s","api":"http://127.0.0.1:%s","store":["%s","--local","--data-file","%s","list","--json","--form"],"log":"%s"}' \
-    "$name" "$root/$content" "$work/$name/public" "$port" "$work/$name/bin/form-fn-admin" "$data" "$work/$name/form-fn.log")")
+# The suite runs in lanes (below), and each lane has its own form service for each site, with a
+# fresh store in $work/LANE/NAME/forms.sqlite, on a free port: the lanes share no data. A test file
+# is run for one site at a time, with a description of that site alone in $work/LANE/NAME.json
+# (lib/setup.js): the site built into $work/NAME/public (once, for all lanes); `api`, the service
+# that takes its forms; `store`, the staff command that lists that store's records of a form (the
+# form's id is appended); `log`, the service's output, where it prints the staff's one-time
+# sign-in link (staff.test.js).
+declare -A contents=([default]=content [qana]=examples/qana/content)
+names=(default qana)
+for name in "${names[@]}"; do
+  "$target/debug/site-gen" build --site "${contents[$name]}" --out "$work/$name/public"
+done
+start_lane() {
+  local lane=$1 name port data log entry
+  for name in "${names[@]}"; do
+    mkdir -p "$work/$lane/$name"
+    data="$work/$lane/$name/forms.sqlite" log="$work/$lane/$name/form-fn.log"
+    port=$(free_port)
+    # Every submission of the suite comes from this machine's one address: the per-client limit
+    # (FORMS_SUBMISSIONS_PER_CLIENT) is raised above what the suite sends.
+    FORMS_SUBMISSIONS_PER_CLIENT=100000 FORMS_DATA_FILE="$data" "$work/$name/bin/form-fn" --port "$port" >"$log" 2>&1 &
+    pids+=($!)
+    healthy "$port" || { echo "the $name form service of lane $lane did not start:"; cat "$log"; exit 1; }
+    entry=$(printf '{"name":"%s","content":"%s","public":"%s","api":"http://127.0.0.1:%s","store":["%s","--local","--data-file","%s","list","--json","--form"],"log":"%s"}' \
+      "$name" "$root/${contents[$name]}" "$work/$name/public" "$port" "$work/$name/bin/form-fn-admin" "$data" "$log")
+    printf '{"sites":[%s]}\n' "$entry" >"$work/$lane/$name.json"
+  done
 }
-start_site default content
-start_site qana examples/qana/content
-(IFS=,; printf '{"sites":[%s]}\n' "${entries[*]}") >"$work/suite.json"
 
 cd "$root/tests/browser"
 # Every *.test.js file; BROWSER_TESTS picks some of them, e.g. BROWSER_TESTS=forms.test.js while
 # working on forms.
 if [ -n "${BROWSER_TESTS:-}" ]; then read -r -a files <<<"$BROWSER_TESTS"; else files=(*.test.js); fi
-# Two runs side by side, each one file at a time. The files that send forms count the records
-# a site's store holds before and after, and share the stores: they are in the same run, with
-# Lighthouse (which only reads) to even out the two runs' lengths. All the other files only read
-# the sites. The second run's report is printed when both have ended.
-store_files=() other_files=()
-for f in "${files[@]}"; do
-  case "$f" in
-    forms.test.js | conditional.test.js | idempotency.test.js | staff.test.js | lighthouse.test.js) store_files+=("$f") ;;
-    *) other_files+=("$f") ;;
-  esac
-done
-suite() {
-  [ "$#" -gt 0 ] || return 0
-  SUITE="$work/suite.json" node --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "$@"
+# Each file is run once per site, in BROWSER_LANES lanes side by side (3 unless set), each lane
+# one run at a time against its own form services: a file that counts the records of a store
+# never sees another file's submissions. A lane takes the next run no lane has taken yet (mkdir
+# is the claim); the longest files (`slowest`, by their reported durations) come first so that
+# the lanes end together. The reports are printed whole, in the order of `files`, when all runs
+# have ended. The lanes run at a lower priority (nice) than the service's tests of the steps
+# beside this one, whose time limits are seconds, not minutes.
+slowest=(forms.test.js keyboard.test.js lighthouse.test.js pages.test.js phone.test.js)
+ordered=()
+for f in "${slowest[@]}"; do [[ " ${files[*]} " == *" $f "* ]] && ordered+=("$f"); done
+for f in "${files[@]}"; do [[ " ${slowest[*]} " == *" $f "* ]] || ordered+=("$f"); done
+queue=()
+for f in "${ordered[@]}"; do for name in "${names[@]}"; do queue+=("$f.$name"); done; done
+lanes=${BROWSER_LANES:-3}
+[ "$lanes" -gt "${#queue[@]}" ] && lanes=${#queue[@]}
+mkdir -p "$work/claimed" "$work/reports"
+run_lane() {
+  local lane=$1 run start
+  for run in "${queue[@]}"; do
+    mkdir "$work/claimed/$run" 2>/dev/null || continue
+    start=$(date +%s)
+    if SUITE="$work/$lane/${run##*.}.json" LIGHTHOUSE_REPORT="$work/reports/$run.lighthouse.json" nice -n 5 node --test --test-timeout=600000 --test-reporter=spec "${run%.*}" \
+      >"$work/reports/$run.log" 2>&1; then
+      echo "passed in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$run.end"
+    else
+      echo "FAILED in $(( $(date +%s) - start ))s, lane $lane" >"$work/reports/$run.end"
+    fi
+  done
 }
-suite "${other_files[@]}" >"$work/others.log" 2>&1 &
-other_run=$!
-pids+=("$other_run")
+runs=()
+for lane in $(seq 1 "$lanes"); do
+  start_lane "$lane"
+  run_lane "$lane" &
+  runs+=($!)
+  pids+=($!)
+done
+wait "${runs[@]}"
+# Lighthouse's figures, measured one site per run, into one file (lighthouse.test.js).
+reports=("$work"/reports/*.lighthouse.json)
+if [ -f "${reports[0]}" ]; then
+  node -e '
+    const fs = require("fs");
+    const [out, ...files] = process.argv.slice(1);
+    const [first, ...rest] = files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+    first.pages.push(...rest.flatMap((r) => r.pages));
+    fs.writeFileSync(out, JSON.stringify(first, null, 2) + "\n");' "$root/bench/results/lighthouse.json" "${reports[@]}"
+fi
 status=0
-suite "${store_files[@]}" || status=1
-wait "$other_run" || status=1
-cat "$work/others.log"
+for f in "${files[@]}"; do
+  for name in "${names[@]}"; do
+    echo ":: tests/browser/$f, $name site"
+    cat "$work/reports/$f.$name.log"
+    echo ":: tests/browser/$f, $name site: $(cat "$work/reports/$f.$name.end")"
+    [[ "$(cat "$work/reports/$f.$name.end")" == passed* ]] || status=1
+  done
+done
 exit "$status"
