@@ -23,8 +23,12 @@ done
 
 logs=$(mktemp -d)
 pids=()
+background=()
+# Each step started side by side is a process group of its own (set -m below): stopping the
+# command (Ctrl-C, or a failure of this script) stops every step with all it started (cargo,
+# servers, browsers), not only the step's shell.
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$logs"
 }
@@ -64,15 +68,17 @@ for i in "${!steps[@]}"; do
     run "$step" "$logs/$i.end"
     report "$step" "$logs/$i.end"
   else
+    set -m
     run "$step" "$logs/$i.end" >"$logs/$i.log" 2>&1 &
-    pids+=($!)
+    set +m
+    pids[i]=$!
+    background+=("$i")
     echo "::: $step started"
   fi
 done
-for i in "${!steps[@]}"; do
-  [ -f "$logs/$i.log" ] || continue
-  wait "${pids[0]}"
-  pids=("${pids[@]:1}")
+# The steps started side by side, in their order: each one's output once it has ended.
+for i in "${background[@]}"; do
+  wait "${pids[i]}"
   echo "::: ${steps[$i]}"
   cat "$logs/$i.log"
   report "${steps[$i]}" "$logs/$i.end"
