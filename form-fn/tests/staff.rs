@@ -480,18 +480,28 @@ fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Sends `n` cases of `form`, each its own (an idempotency key apiece).
+/// Sends `n` cases of `form`, each its own (an idempotency key apiece). A 503 ("not saved, send
+/// it again", which a slow store can give when the machine is busy) is answered as a beneficiary
+/// would: the same submission sent again with the same key, which stores it once.
 async fn send_cases(svc: &Service, form: &forms::FormDef, n: usize, tag: &str) {
     for i in 0..n {
-        let r = http()
-            .post(svc.url(&format!("/api/forms/{}", form.id)))
-            .header("accept", "application/json")
-            .header("idempotency-key", format!("inbox-pages-{tag}-{i}"))
-            .json(&json_body(form, &good_answers(form)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let r = http()
+                .post(svc.url(&format!("/api/forms/{}", form.id)))
+                .header("accept", "application/json")
+                .header("idempotency-key", format!("inbox-pages-{tag}-{i}"))
+                .json(&json_body(form, &good_answers(form)))
+                .send()
+                .await
+                .unwrap();
+            if r.status() == 503 && tries < 4 {
+                continue;
+            }
+            assert_eq!(r.status(), 201, "case {i} after {tries} tries");
+            break;
+        }
     }
 }
 
