@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use form_fn::staff::{Filter, Staff};
+use form_fn::staff::Filter;
 use forms::Status;
 use serde_json::{Value, json};
 
@@ -18,11 +18,7 @@ async fn staff_list_change_a_status_and_the_beneficiary_sees_it() {
     other.push(("idempotency_key".into(), "second-submission-key".into()));
     let second = submit(&svc, &form, &other).await;
 
-    let staff = Staff::new(
-        form_fn::table::client(Some(&svc.endpoint)).await,
-        &svc.table,
-    )
-    .unwrap();
+    let staff = svc.staff().await;
     let all = staff
         .list(&Filter {
             form: Some(form.id.clone()),

@@ -11,7 +11,6 @@ use std::time::Duration;
 use common::*;
 use form_fn::mail::Mailer;
 use form_fn::outbox::{self, Files, Outbox, Ses};
-use form_fn::staff::Staff;
 use forms::{FieldType, FormDef, Status};
 use mail_parser::MessageParser;
 use serde_json::Value;
@@ -201,11 +200,7 @@ async fn without_an_email_the_beneficiary_gets_nothing_and_a_status_change_tells
                 .iter()
                 .any(|t| t.contains("example.org") && t.starts_with("Sara"))
         );
-        let staff = Staff::new(
-            form_fn::table::client(Some(&svc.endpoint)).await,
-            &svc.table,
-        )
-        .unwrap();
+        let staff = svc.staff().await;
         staff
             .set_status(
                 &forms::normalise::code(&silent).unwrap(),
@@ -222,11 +217,7 @@ async fn without_an_email_the_beneficiary_gets_nothing_and_a_status_change_tells
     // With an e-mail: receipt, then a notice of the change with the staff's message.
     let code = submit(&svc, &form, &good_answers(&form)).await;
     let _ = wait_for(dir.path(), 2).await;
-    let staff = Staff::new(
-        form_fn::table::client(Some(&svc.endpoint)).await,
-        &svc.table,
-    )
-    .unwrap();
+    let staff = svc.staff().await;
     let message = "نحتاج إلى صورة من الهوية الوطنية";
     staff
         .set_status(
@@ -418,11 +409,7 @@ async fn every_email_template_renders_for_every_form() {
 async fn the_digest_counts_cases_and_an_erasure_takes_the_emails_with_it() {
     let svc = start().await;
     let content = content();
-    let staff = Staff::new(
-        form_fn::table::client(Some(&svc.endpoint)).await,
-        &svc.table,
-    )
-    .unwrap();
+    let staff = svc.staff().await;
     let mailer = staff.mailer().unwrap();
     assert!(
         form_fn::digest::compose(&staff, mailer)

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use common::*;
 use form_fn::lookup::{Identifier, Kind};
-use form_fn::staff::Staff;
 use form_fn::staff::person::{CorrectError, Reason};
 use forms::{FieldType, FormDef};
 use serde_json::{Value, json};
@@ -38,13 +37,6 @@ fn person_form(content: &form_fn::content::Content) -> FormDef {
         .unwrap_or_else(|| trackable(content))
 }
 
-fn field_of(form: &FormDef, kind: FieldType) -> &forms::Field {
-    form.fields
-        .iter()
-        .find(|f| f.kind == kind)
-        .unwrap_or_else(|| panic!("the form {} has a field of type {kind:?}", form.id))
-}
-
 /// The good answers with a key of their own, so that each is a new submission.
 fn answers(form: &FormDef, key: &str) -> Vec<(String, String)> {
     let mut a = good_answers(form);
@@ -70,14 +62,6 @@ fn other_person(form: &FormDef) -> Vec<(String, String)> {
 /// The bare code of a stored submission.
 async fn submit_bare(svc: &Service, form: &FormDef, answers: &[(String, String)]) -> String {
     forms::normalise::code(&submit(svc, form, answers).await).unwrap()
-}
-
-async fn staff(svc: &Service) -> Staff {
-    Staff::new(
-        form_fn::table::client(Some(&svc.endpoint)).await,
-        &svc.table,
-    )
-    .unwrap()
 }
 
 /// Runs the built `form-fn-admin` against the test's store and table, with `stdin` as its input.
@@ -150,7 +134,7 @@ async fn a_person_is_found_by_phone_email_or_id_in_any_writing() {
     let first = submit_bare(&svc, &form, &answers(&form, "first")).await;
     let second = submit_bare(&svc, &form, &answers(&form, "second")).await;
     let other = submit_bare(&svc, &form, &other_person(&form)).await;
-    let staff = staff(&svc).await;
+    let staff = svc.staff().await;
 
     let mut mine = vec![first.clone(), second.clone()];
     mine.sort();
@@ -230,7 +214,7 @@ async fn records_stored_before_lookup_keys_are_found_and_then_indexed() {
                 .unwrap();
         }
     }
-    let staff = staff(&svc).await;
+    let staff = svc.staff().await;
     let phone = id(Kind::Phone, PHONE);
     let found = staff.find_person(&phone).await.unwrap();
     assert!(
@@ -312,7 +296,7 @@ async fn a_correction_is_checked_versioned_and_recorded_without_values() {
     let form = person_form(&content);
     let phone = field_of(&form, FieldType::Phone);
     let code = submit_bare(&svc, &form, &answers(&form, "correct")).await;
-    let staff = staff(&svc).await;
+    let staff = svc.staff().await;
 
     // A value the field's rules refuse: the definition's Arabic message, nothing changed.
     match staff
@@ -570,7 +554,7 @@ async fn erasure_leaves_no_personal_data_only_an_erasure_record() {
         .await
         .unwrap();
     assert_ne!(r.status(), 200);
-    let staff = staff(&svc).await;
+    let staff = svc.staff().await;
     assert!(
         staff
             .erase(&[first], Reason::Request, "سعيد")
@@ -641,7 +625,7 @@ async fn records_expire_after_their_forms_retention() {
             .await
             .unwrap();
     }
-    let staff = staff(&svc).await;
+    let staff = svc.staff().await;
     assert!(staff.show(&code).await.is_err());
     assert!(
         staff

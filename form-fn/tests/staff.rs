@@ -14,7 +14,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cip::types::{AuthFlowType, ExplicitAuthFlowsType, SoftwareTokenMfaSettingsType};
 use common::*;
 use form_fn::auth::token::{Refused, TokenUse, Verifier};
-use form_fn::staff::Staff;
 use form_fn::staff::queue::{Query, Whose};
 use forms::normalise::display_code;
 use serde_json::{Value, json};
@@ -150,14 +149,6 @@ async fn start_local() -> Service {
     start_configured(None, None, |c| c.local_link = Some(LINK.to_string())).await
 }
 
-async fn staff_of(svc: &Service) -> Staff {
-    Staff::new(
-        form_fn::table::client(Some(&svc.endpoint)).await,
-        &svc.table,
-    )
-    .unwrap()
-}
-
 #[tokio::test]
 async fn the_local_link_signs_in_once_and_every_staff_page_needs_a_session() {
     let svc = start_local().await;
@@ -290,7 +281,7 @@ async fn a_case_is_listed_opened_referred_answered_and_the_beneficiary_sees_the_
         .await;
     assert_eq!(r.status, 303);
 
-    let record = staff_of(&svc).await.show(&code).await.unwrap();
+    let record = svc.staff().await.show(&code).await.unwrap();
     assert_eq!(record.status, forms::Status::UnderReview);
     assert_eq!(record.assignee.as_deref(), Some("official@example.org"));
     assert_eq!(record.version, 4);
@@ -304,7 +295,7 @@ async fn a_case_is_listed_opened_referred_answered_and_the_beneficiary_sees_the_
     assert!(
         page.body.contains("اتصلت بالمستفيد") && page.body.contains("يحتاج قرار المسؤول المختص")
     );
-    let openings = staff_of(&svc).await.openings(&code, 10).await.unwrap();
+    let openings = svc.staff().await.openings(&code, 10).await.unwrap();
     assert!(openings.len() >= 2 && openings.iter().all(|o| o.by == "local"));
 
     // The beneficiary reads the message, and never the notes.
@@ -355,7 +346,7 @@ async fn cross_site_and_tokenless_posts_change_nothing() {
     let mut stranger = Browser::new(&svc.base);
     let r = stranger.post(&path, &fields).await;
     assert_eq!(r.status, 401);
-    let record = staff_of(&svc).await.show(&code).await.unwrap();
+    let record = svc.staff().await.show(&code).await.unwrap();
     assert_eq!(record.status, forms::Status::Received);
     assert_eq!(record.version, 0);
 }
@@ -378,7 +369,7 @@ async fn the_list_pages_through_the_index_with_filters() {
         let body: Value = r.json().await.unwrap();
         codes.push(forms::normalise::code(body["code"].as_str().unwrap()).unwrap());
     }
-    let staff = staff_of(&svc).await;
+    let staff = svc.staff().await;
     staff
         .assign(&codes[1], "huda@example.org", false, None, Some(0), "local")
         .await
@@ -562,7 +553,7 @@ async fn the_case_page_after_ones_own_action_records_no_new_opening() {
     let svc = start_local().await;
     let form = trackable(&content());
     let code = submit(&svc, &form).await;
-    let staff = staff_of(&svc).await;
+    let staff = svc.staff().await;
     let mut b = Browser::new(&svc.base);
     b.get(&format!("/api/staff/sign-in/link?token={LINK}"))
         .await;
@@ -961,7 +952,7 @@ async fn a_caseworker_sees_their_cases_and_unassigned_ones_only() {
     let svc = start_with_pool(&p, &endpoint).await;
     let form = trackable(&content());
     let code = submit(&svc, &form).await;
-    staff_of(&svc)
+    svc.staff()
         .await
         .assign(
             &code,
@@ -1044,7 +1035,8 @@ async fn channels_this_month(
     svc: &Service,
 ) -> std::collections::BTreeMap<forms::report::SurveyChannel, u64> {
     let today = forms::dates::Day::today().to_string();
-    let report = staff_of(svc)
+    let report = svc
+        .staff()
         .await
         .report(&form_fn::staff::report::ReportRequest {
             period: forms::report::Period::parse(&today[..7]).unwrap(),
@@ -1260,7 +1252,8 @@ async fn an_interview_is_entered_by_the_command_and_in_the_inbox_and_counted_by_
     assert_eq!(channels, expected);
 
     // Who entered it is in the internal log, not in the answers.
-    let entered: Vec<_> = staff_of(&svc)
+    let entered: Vec<_> = svc
+        .staff()
         .await
         .list(&form_fn::staff::Filter {
             form: Some(survey.id.clone()),
@@ -1323,14 +1316,6 @@ async fn manager(svc: &Service) -> (Browser, String) {
     let inbox = b.get("/api/staff").await;
     let csrf = hidden(&inbox.body, "csrf");
     (b, csrf)
-}
-
-fn field_of(form: &forms::FormDef, kind: forms::FieldType) -> forms::Field {
-    form.fields
-        .iter()
-        .find(|f| f.kind == kind)
-        .cloned()
-        .unwrap_or_else(|| panic!("the form {} has a field of type {kind:?}", form.id))
 }
 
 /// Posts the erasure form's pairs.
@@ -1493,10 +1478,10 @@ async fn a_manager_finds_exports_corrects_and_erases_a_persons_records_from_the_
     let page = b.get(&link).await;
     assert_eq!(page.status, 200);
     let version = hidden(&page.body, "version");
-    let staff = staff_of(&svc).await;
+    let staff = svc.staff().await;
     let before = staff.show(&first).await.unwrap();
     // A bad value: the field's own Arabic message, what was typed kept, nothing changed.
-    let message = forms::validate::field_value(&phone, &["12"]).unwrap_err();
+    let message = forms::validate::field_value(phone, &["12"]).unwrap_err();
     let post = format!("/api/staff/cases/{first}/correct");
     let r = b
         .post(
@@ -1671,7 +1656,7 @@ async fn a_caseworker_gets_404_on_every_page_of_a_persons_rights() {
         !case.body.contains("/correct?field="),
         "no correction offered"
     );
-    let staff = staff_of(&svc).await;
+    let staff = svc.staff().await;
     let before = staff.show(&code).await.unwrap();
     let who = [("csrf", csrf.as_str()), ("who", "0501234567")];
     for r in [

@@ -510,7 +510,7 @@ pub fn config(site: &Site) -> Option<String> {
         // The site's name and icon on the sign-in page and in the tab (the editor reads its logo
         // with fetch(), which the page's policy allows from the site only).
         "app_title": format!("{}: تحرير المحتوى", site.config.short_name),
-        "logo": { "src": format!("/{}", crate::render::FAVICON_FILE) },
+        "logo": { "src": format!("/{}", crate::paths::FAVICON_FILE) },
         "media_folder": format!("{folder}/media"),
         "slug": { "encoding": "unicode", "clean_accents": false, "sanitize_replacement": "-" },
         "output": { "omit_empty_optional_fields": true },

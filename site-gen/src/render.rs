@@ -17,16 +17,8 @@ use tera::Context;
 use crate::anchors::ids_in;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Page, Site, form_path};
+use crate::paths::{ACCESSIBILITY_PATH, ADMIN_PATH, FAVICON_FILE};
 use forms::Text;
-
-/// The path of the accessibility statement.
-pub const ACCESSIBILITY_PATH: &str = "/accessibility/";
-
-/// The favicon's file name in `templates/`, published at `/favicon.svg`.
-pub const FAVICON_FILE: &str = "favicon.svg";
-
-/// Where the browser editor is served (a site with `admin:` in `site.yaml`).
-pub const ADMIN_PATH: &str = "/admin/";
 
 /// The templates folder, read.
 #[derive(Debug, Clone)]

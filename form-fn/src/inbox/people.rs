@@ -200,27 +200,60 @@ async fn records_of(app: &App, id: &Identifier) -> Result<(Vec<Record>, bool), R
     Ok((records, complete))
 }
 
-/// The search page with the person's records.
-fn results<'a>(
-    app: &App,
-    s: &'a Session,
-    typed: &str,
-    id: &Identifier,
-    records: &[Record],
+/// A manager's POST about one person (`csrf`, `who`): the session, the identifier as typed and
+/// as read, and the person's records with whether the lookup keys are known complete; or the
+/// answer to give instead (not a manager, a stale form, no identifier, the store unavailable).
+struct PersonPost {
+    s: Session,
+    typed: String,
+    id: Identifier,
+    records: Vec<Record>,
     complete: bool,
-) -> View<'a> {
-    let today = today();
-    let mut view = View::new(s, typed);
-    view.kind_label = Some(kind_label(id.kind()));
-    view.complete = complete;
-    view.rows = records
-        .iter()
-        .map(|r| PersonRow {
-            row: row(app, r, &today),
-            bare_code: r.code.clone(),
-        })
-        .collect();
-    view
+}
+
+async fn person_post(
+    app: &App,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+) -> Result<PersonPost, Response> {
+    let s = manager_post(app, headers, &first(pairs, "csrf")).await?;
+    let typed = first(pairs, "who");
+    let Some(id) = identifier(&typed) else {
+        let mut view = View::new(&s, &typed);
+        view.error = Some(MSG_NOT_AN_IDENTIFIER.to_string());
+        return Err(page(
+            app,
+            &view,
+            StatusCode::BAD_REQUEST,
+            "staff_people_invalid",
+        ));
+    };
+    let (records, complete) = records_of(app, &id).await?;
+    Ok(PersonPost {
+        s,
+        typed,
+        id,
+        records,
+        complete,
+    })
+}
+
+impl PersonPost {
+    /// The search page with `records`, the person's (or those of them chosen).
+    fn view<'a>(&'a self, app: &App, records: &[Record]) -> View<'a> {
+        let today = today();
+        let mut view = View::new(&self.s, &self.typed);
+        view.kind_label = Some(kind_label(self.id.kind()));
+        view.complete = self.complete;
+        view.rows = records
+            .iter()
+            .map(|r| PersonRow {
+                row: row(app, r, &today),
+                bare_code: r.code.clone(),
+            })
+            .collect();
+        view
+    }
 }
 
 /// `GET /api/staff/people`: the search form. A search sent in the address is refused, and not
@@ -253,22 +286,16 @@ pub async fn search(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let s = match manager_post(&app, &headers, &first(&pairs, "csrf")).await {
-        Ok(s) => s,
+    let p = match person_post(&app, &headers, &pairs).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
-    let typed = first(&pairs, "who");
-    let Some(id) = identifier(&typed) else {
-        let mut view = View::new(&s, &typed);
-        view.error = Some(MSG_NOT_AN_IDENTIFIER.to_string());
-        return page(&app, &view, StatusCode::BAD_REQUEST, "staff_people_invalid");
-    };
-    let (records, complete) = match records_of(&app, &id).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let view = results(&app, &s, &typed, &id, &records, complete);
-    page(&app, &view, StatusCode::OK, "staff_people_found")
+    page(
+        &app,
+        &p.view(&app, &p.records),
+        StatusCode::OK,
+        "staff_people_found",
+    )
 }
 
 /// `POST /api/staff/people/export`: the person's records as CSV for Excel (with a BOM) or JSON,
@@ -278,18 +305,8 @@ pub async fn export(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let s = match manager_post(&app, &headers, &first(&pairs, "csrf")).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let typed = first(&pairs, "who");
-    let Some(id) = identifier(&typed) else {
-        let mut view = View::new(&s, &typed);
-        view.error = Some(MSG_NOT_AN_IDENTIFIER.to_string());
-        return page(&app, &view, StatusCode::BAD_REQUEST, "staff_people_invalid");
-    };
-    let (records, _) = match records_of(&app, &id).await {
-        Ok(found) => found,
+    let PersonPost { records, .. } = match person_post(&app, &headers, &pairs).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
     let (body, kind, name) = if first(&pairs, "format") == "json" {
@@ -317,18 +334,8 @@ pub async fn erase(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let s = match manager_post(&app, &headers, &first(&pairs, "csrf")).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let typed = first(&pairs, "who");
-    let Some(id) = identifier(&typed) else {
-        let mut view = View::new(&s, &typed);
-        view.error = Some(MSG_NOT_AN_IDENTIFIER.to_string());
-        return page(&app, &view, StatusCode::BAD_REQUEST, "staff_people_invalid");
-    };
-    let (records, complete) = match records_of(&app, &id).await {
-        Ok(found) => found,
+    let p = match person_post(&app, &headers, &pairs).await {
+        Ok(p) => p,
         Err(r) => return r,
     };
     let ticked: Vec<&str> = pairs
@@ -337,14 +344,15 @@ pub async fn erase(
         .filter_map(|(_, v)| Some(v.as_str()).filter(|v| !v.is_empty()))
         .collect();
     // Only the person's own records, whatever was posted.
-    let chosen: Vec<Record> = records
+    let chosen: Vec<Record> = p
+        .records
         .iter()
         .filter(|r| ticked.contains(&r.code.as_str()))
         .cloned()
         .collect();
     let reason = first(&pairs, "reason").parse::<Reason>().ok();
     let refuse = |message: String| {
-        let mut view = results(&app, &s, &typed, &id, &records, complete);
+        let mut view = p.view(&app, &p.records);
         view.error = Some(message);
         view.reasons = reasons(reason);
         page(
@@ -364,18 +372,18 @@ pub async fn erase(
         return refuse(msg_too_many(&app));
     }
     if first(&pairs, "confirm") != "1" {
-        let mut view = results(&app, &s, &typed, &id, &chosen, complete);
+        let mut view = p.view(&app, &chosen);
         view.confirm = true;
         view.reason = Some(reason.as_str());
         view.reason_label = Some(reason.label());
         return page(&app, &view, StatusCode::OK, "staff_people_erase_confirm");
     }
     let codes: Vec<String> = chosen.iter().map(|r| r.code.clone()).collect();
-    let erased = match app.staff.erase(&codes, reason, &s.member.email).await {
+    let erased = match app.staff.erase(&codes, reason, &p.s.member.email).await {
         Ok(e) => e,
         Err(e) => return unavailable(&app, &e),
     };
-    let mut view = View::new(&s, "");
+    let mut view = View::new(&p.s, "");
     view.reason_label = Some(reason.label());
     view.erased = Some(erased.iter().map(|e| display_code(&e.code)).collect());
     page(&app, &view, StatusCode::OK, "staff_people_erased")

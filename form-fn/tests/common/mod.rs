@@ -40,6 +40,18 @@ pub struct Service {
     server: tokio::task::JoinHandle<()>,
 }
 
+impl Service {
+    /// The staff's actions on this service's store and table, as the command and the inbox
+    /// call them.
+    pub async fn staff(&self) -> form_fn::staff::Staff {
+        form_fn::staff::Staff::new(
+            form_fn::table::client(Some(&self.endpoint)).await,
+            &self.table,
+        )
+        .unwrap()
+    }
+}
+
 impl Drop for Service {
     fn drop(&mut self) {
         self.server.abort();
@@ -340,4 +352,12 @@ pub async fn submit(svc: &Service, form: &FormDef, answers: &[(String, String)])
     assert_eq!(r.status(), 201);
     let body: serde_json::Value = r.json().await.unwrap();
     body["code"].as_str().unwrap().to_string()
+}
+
+/// The first field of `form` of type `kind`.
+pub fn field_of(form: &FormDef, kind: FieldType) -> &forms::Field {
+    form.fields
+        .iter()
+        .find(|f| f.kind == kind)
+        .unwrap_or_else(|| panic!("the form {} has a field of type {kind:?}", form.id))
 }
