@@ -2,6 +2,7 @@
 a machine with no AWS tools or credentials, lists what is missing and exits non-zero (so CI can
 use it); a real run there stops before changing anything and says what to install or set."""
 
+import json
 import os
 import re
 import shutil
@@ -71,9 +72,10 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
         "env -u",  # sam build
         "sam deploy",
         "aws cloudformation",
+        "aws dynamodb",  # a new stack's table marked: its lookup keys are complete
         "cargo run",  # site-gen build
     ]
-    check, origin, key, edge, acl, build, deploy, outputs, site = cmds[:first_sync]
+    check, origin, key, edge, acl, build, deploy, outputs, mark, site = cmds[:first_sync]
     assert check[-3:] == ["check", "--site", "content"]
     for put, name in ((origin, "origin-secret"), (key, "client-key")):
         assert put[:3] == ["aws", "ssm", "put-parameter"] and "--overwrite" not in put
@@ -105,6 +107,17 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
     assert "--no-confirm-changeset" in deploy and "CAPABILITY_IAM" in deploy
 
     assert outputs[:3] == ["aws", "cloudformation", "describe-stacks"]
+    # The item form-fn reads as "every submission has its lookup keys" (form-fn/src/table.rs),
+    # written only if absent, and said to be for a stack this run created.
+    table_rs = (REPO / "form-fn" / "src" / "table.rs").read_text()
+    const = lambda name: re.search(rf'pub const {name}: &str = "([^"]+)";', table_rs).group(1)
+    assert mark[:3] == ["aws", "dynamodb", "put-item"]
+    assert mark[mark.index("--table-name") + 1] == "<TableName>"
+    item = json.loads(mark[mark.index("--item") + 1])
+    assert item[const("PK")] == {"S": const("LOOKUP_COMPLETE_PK")} and item[const("SK")] == {"S": const("SK_META")}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["at"]["S"])
+    assert mark[mark.index("--condition-expression") + 1] == f"attribute_not_exists({const('PK')})"
+    assert "# only when this run created the stack" in out
     assert site[site.index("--") + 1:] == [
         "build", "--site", "content", "--out", f"target/infra/site-{STACK}",
         "--base-url", "<SiteUrl>", "--forms-url", "/api",
