@@ -188,9 +188,10 @@ def test_publishing_runs_infra_publish_and_deploying_infra_deploy(site, tmp_path
 
 def test_a_release_archive_holds_a_site_gen_that_runs_with_its_templates(tmp_path):
     host = re.search(r"^host: (\S+)", subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout, re.M).group(1)
-    # site-gen built alone, as a release is: its dependencies with its own features, which the
-    # workspace's debug build does not share; beside the other steps this takes many minutes.
-    result = ci("release-build", host, "--profile", "dev", timeout=1800)
+    # The packing of the debug build that 40-infra.sh made (--binary): building site-gen alone, as
+    # a release does, builds its dependencies again with their own features (minutes that test
+    # nothing of the packing); the release workflow runs that build.
+    result = ci("release-build", host, "--binary", site_gen_bin())
     assert result.returncode == 0, result.stdout + result.stderr
     archive = REPO / re.search(r"release-build: (\S+)", result.stdout).group(1)
     version = re.search(r'^version = "(.+)"', (REPO / "site-gen" / "Cargo.toml").read_text(), re.M).group(1)

@@ -10,7 +10,8 @@ status=0
 cargo fmt --all -- --check || { echo "cargo fmt: unformatted code (run cargo fmt --all)"; status=1; }
 build=$(mktemp)
 trap 'rm -f "$build"' EXIT
-cargo test --workspace --locked --no-run 2>&1 | tee "$build" || status=1
+# The binaries first (lib/cargo.sh), for the steps beside this one; then the test targets.
+{ build_binaries && cargo test --workspace --locked --no-run; } 2>&1 | tee "$build" || status=1
 # Cargo sums up each target's warnings on one line, replayed when the target was already built.
 if grep -E '^warning: `[^`]+` \(.*\) generated [0-9]+ warnings?' "$build" >/dev/null; then
   echo "clippy: the warnings above fail this step (cargo clippy --workspace --all-targets shows them)"

@@ -77,8 +77,8 @@ print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
       f"{len(skipped)} skipped, each with its reason in the templates")
 PY
 echo "site-gen and form-fn: built for the tests of the built sites, infra/publish and ./dev"
-# As 10-rust.sh builds them (its tests run the binaries), so that nothing is built again after it.
-cargo test --workspace --locked -q --no-run
+# As 10-rust.sh builds them (lib/cargo.sh), so that nothing is built again after it.
+build_binaries -q
 
 echo "pytest: infra/tests (the ten slowest listed at the end)"
 # At a lower priority (nice) than the service's tests of the steps beside this one, whose time

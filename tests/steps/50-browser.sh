@@ -36,19 +36,18 @@ trap cleanup EXIT
 
 # The form service embeds the site it answers for when it is built (SITE_DIR, see
 # form-fn/build.rs): one build per site, each copied to $work/NAME/bin. The default site's is
-# the one the other steps use, built as 10-rust.sh builds it (`cargo test --workspace` builds the
-# binaries for the tests that run them): nothing is built again here. The second site's goes to a
+# the one the other steps use, built as 10-rust.sh builds it (build_binaries, lib/cargo.sh):
+# nothing is built again here. The second site's goes to a
 # target folder of its own, $target/site-qana, whose intermediate files are 10-rust.sh's
-# (CARGO_BUILD_BUILD_DIR), so its dependencies are those built there: `--examples` (there are
-# none) makes cargo choose their features as for the tests. A profile setting of form-fn's own
+# (CARGO_BUILD_BUILD_DIR), so its dependencies are those built there. A profile setting of form-fn's own
 # (one codegen unit fewer, to no effect) gives form-fn's compiled units for this site names of
 # their own: only form-fn and its binaries are built again, once, and the default site's, which
 # the steps running beside this one use, are never touched.
 mkdir -p "$work/default/bin" "$work/qana/bin"
-cargo test --workspace --locked -q --no-run
+build_binaries -q
 cp "$target/debug/form-fn" "$target/debug/form-fn-admin" "$work/default/bin/"
 SITE_DIR="$root/examples/qana/content" CARGO_BUILD_BUILD_DIR="$target" CARGO_TARGET_DIR="$target/site-qana" \
-  cargo build --workspace --locked -q --bins --examples --config 'profile.dev.package.form-fn.codegen-units=255'
+  build_binaries -q --config 'profile.dev.package.form-fn.codegen-units=255'
 cp "$target/site-qana/debug/form-fn" "$target/site-qana/debug/form-fn-admin" "$work/qana/bin/"
 
 free_port() {

@@ -3,6 +3,14 @@
 # own crates are compiled by clippy-driver, which is rustc with clippy's lints: the debug build
 # of 10-rust.sh is then also its lint check (its warnings fail that step, as `cargo clippy
 # --all-targets -- -D warnings` did), without a second, check-only build of every dependency.
-# Every step builds with the same wrapper, so that what 10-rust.sh built is not built again; the
-# release Lambda of 22-form-fn-lambda.sh is built without it, as it is deployed.
+# Every step builds with the same wrapper, so that what 10-rust.sh built is not built again.
 export RUSTC_WORKSPACE_WRAPPER=clippy-driver
+
+# The workspace's binaries (site-gen, form-fn, form-fn-admin, form-fn-notifier) in target/debug,
+# as `cargo test --workspace` builds them for the tests that run them: `--examples` (there are
+# none) makes cargo choose the dependencies' features as for the tests, so both share every
+# compiled dependency. 10-rust.sh builds them first, and the steps that only run the binaries
+# (40-infra.sh, 50-browser.sh) start as soon as they are built, while the test targets compile.
+build_binaries() {
+  cargo build --workspace --locked --bins --examples "$@"
+}
