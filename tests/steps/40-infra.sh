@@ -80,8 +80,11 @@ echo "site-gen and form-fn: built for the tests of the built sites, infra/publis
 # As 10-rust.sh builds them (lib/cargo.sh), so that nothing is built again after it.
 build_binaries -q
 
-echo "pytest: infra/tests (the ten slowest listed at the end)"
+echo "pytest: infra/tests, two files at a time (the ten slowest tests listed at the end), ${SECONDS}s after this step started"
 # At a lower priority (nice) than the service's tests of the steps beside this one, whose time
-# limits are seconds, not minutes.
+# limits are seconds, not minutes. Two workers, each taking whole files (--dist loadfile): a
+# file's tests share its moto server and, for the deployments, the stack's build folder; most of
+# the time is the AWS CLI's and moto's, waiting as much as computing.
 PATH="$target/venv-infra/bin:$PATH" SITE_GEN_BIN="$target/debug/site-gen" FORM_FN_BIN="$target/debug/form-fn" \
-  nice -n 5 "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q --durations=10 infra/tests
+  nice -n 5 "$target/venv-infra/bin/python" -m pytest -p no:cacheprovider -q --durations=10 \
+  -n 2 --dist loadfile infra/tests

@@ -129,6 +129,7 @@ run_lane() {
     fi
   done
 }
+echo "$lanes lanes for ${#queue[@]} runs start ${SECONDS}s after this step did (the builds and installs before them)"
 runs=()
 for lane in $(seq 1 "$lanes"); do
   start_lane "$lane"
