@@ -62,9 +62,15 @@ def machine(runs: list[tuple[str, str, str]], work: str) -> list[str]:
         f"- Load average at the end: {load_end}",
         f"- Work folder (sites generated and built there): {work_fs(work)}",
         f"- Commit: {commit}; {cmd_version(['rustc', '--version'])}",
-        f"- {cmd_version(['hugo', 'version'])}",
+        *[f"- {label}: {version}" for label, version in hugo_versions(work).items()],
         f"- {cmd_version(['wrk', '--version']).split(' [')[0]}; Python {platform.python_version()}",
     ]
+
+
+def hugo_versions(work: str) -> dict[str, str]:
+    """The Hugo builds compared, by label, as site.json records them (the one on PATH otherwise)."""
+    site = load(work, "site.json")
+    return (site or {}).get("hugo_versions") or {"hugo": cmd_version(["hugo", "version"])}
 
 
 def ms(s: float) -> str:
@@ -89,18 +95,22 @@ def site_section(site, reload) -> list[str]:
             "tools alternately, each run into an emptied output folder. Wall time is the median of the "
             "runs (fastest–slowest in brackets); peak memory is the largest resident set of any run.",
             "",
-            "| pages | Markdown | site-gen | Hugo | site-gen / Hugo | site-gen peak RSS | Hugo peak RSS | site-gen output | Hugo output |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| pages | Markdown | Hugo | site-gen | Hugo's time | site-gen / Hugo | site-gen peak RSS | Hugo peak RSS | site-gen output | Hugo output |",
+            "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in site["sizes"]:
-            sg, hu = r["site-gen"], r["hugo"]
-            out.append(
-                f"| {r['pages']:,} | {size(r['markdown_bytes'])} "
-                f"| {ms(sg['wall_median_s'])} ({ms(sg['wall_min_s'])}–{ms(sg['wall_max_s'])}) "
-                f"| {ms(hu['wall_median_s'])} ({ms(hu['wall_min_s'])}–{ms(hu['wall_max_s'])}) "
-                f"| **{r['ratio']:.2f}** | {mib(sg['peak_rss_kib'])} | {mib(hu['peak_rss_kib'])} "
-                f"| {size(sg['out_bytes'])}, {sg['out_html']:,} HTML | {size(hu['out_bytes'])}, {hu['out_html']:,} HTML |"
-            )
+            sg = r["site-gen"]
+            # Reports written before several Hugos were compared have one, named "hugo".
+            for h in r.get("hugos", ["hugo"]):
+                hu = r[h]
+                ratio = r["ratios"][h] if "ratios" in r else r["ratio"]
+                out.append(
+                    f"| {r['pages']:,} | {size(r['markdown_bytes'])} | {h} "
+                    f"| {ms(sg['wall_median_s'])} ({ms(sg['wall_min_s'])}–{ms(sg['wall_max_s'])}) "
+                    f"| {ms(hu['wall_median_s'])} ({ms(hu['wall_min_s'])}–{ms(hu['wall_max_s'])}) "
+                    f"| **{ratio:.2f}** | {mib(sg['peak_rss_kib'])} | {mib(hu['peak_rss_kib'])} "
+                    f"| {size(sg['out_bytes'])}, {sg['out_html']:,} HTML | {size(hu['out_bytes'])}, {hu['out_html']:,} HTML |"
+                )
         runs = site["sizes"][0]["runs"]
         out += ["", f"{runs} timed runs per tool and size, after one warm-up build each.", ""]
     if site or reload:

@@ -2,9 +2,10 @@
 """Builds the same synthetic sites with site-gen and with Hugo, alternately, and records the figures.
 
 For each size N: generates the site (bench/site/generate.py), does one untimed warm-up build with
-each tool, then `--runs` rounds of one site-gen build and one Hugo build (the order swapped every
-round), each into an emptied output folder, under `/usr/bin/time` for the peak memory. Writes
-JSON: the median wall time of each tool, their ratio, peak RSS, output size and file count.
+each tool, then `--runs` rounds of one build with each tool (site-gen and every Hugo given by
+`--hugo LABEL=PATH`; the order reversed every round), each into an emptied output folder, under
+`/usr/bin/time` for the peak memory. Writes JSON: the median wall time of each tool, site-gen's
+ratio to each Hugo, peak RSS, output size and file count.
 
 Also times full builds of a given site folder (the default site) with site-gen alone.
 """
@@ -56,7 +57,7 @@ def fresh(path: str) -> None:
         shutil.rmtree(path)
 
 
-def compare(site_gen: str, templates: str, work: str, pages: int, runs: int) -> dict:
+def compare(site_gen: str, templates: str, work: str, pages: int, runs: int, hugos: dict[str, str]) -> dict:
     sg_site = os.path.join(work, f"sg-{pages}")
     hugo_site = os.path.join(work, f"hugo-{pages}")
     sg_out = os.path.join(work, f"sg-{pages}-public")
@@ -75,11 +76,11 @@ def compare(site_gen: str, templates: str, work: str, pages: int, runs: int) -> 
     md_bytes = sum(
         os.path.getsize(os.path.join(sg_site, "pages", n)) for n in os.listdir(os.path.join(sg_site, "pages"))
     )
-    tools = {
-        "site-gen": [site_gen, "build", "--site", sg_site, "--templates", templates, "--out", sg_out],
-        "hugo": ["hugo", "--quiet", "--source", hugo_site, "--destination", hugo_out],
-    }
-    outs = {"site-gen": sg_out, "hugo": hugo_out}
+    tools = {"site-gen": [site_gen, "build", "--site", sg_site, "--templates", templates, "--out", sg_out]}
+    outs = {"site-gen": sg_out}
+    for label, path in hugos.items():
+        outs[label] = f"{hugo_out}-{len(outs)}"
+        tools[label] = [path, "--quiet", "--source", hugo_site, "--destination", outs[label]]
     walls: dict[str, list[float]] = {t: [] for t in tools}
     rsss: dict[str, list[int]] = {t: [] for t in tools}
     order = list(tools)
@@ -106,8 +107,9 @@ def compare(site_gen: str, templates: str, work: str, pages: int, runs: int) -> 
             "out_files": files,
             "out_html": html,
         }
-    result["ratio"] = result["site-gen"]["wall_median_s"] / result["hugo"]["wall_median_s"]
-    for d in (sg_out, hugo_out, sg_site, hugo_site):
+    result["hugos"] = list(hugos)
+    result["ratios"] = {h: result["site-gen"]["wall_median_s"] / result[h]["wall_median_s"] for h in hugos}
+    for d in (*outs.values(), sg_site, hugo_site):
         fresh(d)
     return result
 
@@ -143,13 +145,19 @@ def main() -> int:
     ap.add_argument("--default-site", required=True, help="the default site folder")
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--hugo", action="append", default=[],
+                    help="LABEL=PATH of a Hugo to compare with, once per Hugo (default: hugo=hugo, the one on PATH)")
     ap.add_argument("--json", required=True, help="where to write the results")
     args = ap.parse_args()
+    hugos = dict(h.split("=", 1) for h in args.hugo) or {"hugo": "hugo"}
     os.makedirs(args.work, exist_ok=True)
     results = {"default_site": default_site(args.site_gen, args.templates, args.default_site, args.work, args.runs), "sizes": []}
     print(f"  default site: {results['default_site']['wall_median_s']:.3f} s", file=sys.stderr)
     for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
-        results["sizes"].append(compare(args.site_gen, args.templates, args.work, n, args.runs))
+        results["sizes"].append(compare(args.site_gen, args.templates, args.work, n, args.runs, hugos))
+    results["hugo_versions"] = {
+        h: subprocess.run([path, "version"], capture_output=True, text=True).stdout.strip() for h, path in hugos.items()
+    }
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
     return 0
