@@ -90,13 +90,15 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
 
     assert build[: build.index("sam")] == [
         "env", "-u", "CARGO_TARGET_DIR", "CARGO_LAMBDA_BUILD={no_default_features=true}",
-        "CARGO_PROFILE_RELEASE_LTO=fat", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1",
+        "CARGO_PROFILE_RELEASE_OPT_LEVEL=s", "CARGO_PROFILE_RELEASE_LTO=fat", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1",
         f"SITE_DIR={REPO}/content",
     ]
-    # The functions are built as the `lambda` profile builds them (SAM's `--release` cannot name it).
+    # The functions are built as the `lambda` profile builds them (SAM's `--release` cannot name it):
+    # its settings beyond release's are exactly the three given above, and the crates it keeps at
+    # opt-level 3 are release's own package settings, which both builds read.
     profiles = tomllib.loads((REPO / "Cargo.toml").read_text())["profile"]
-    assert profiles["lambda"]["inherits"] == "release"
-    assert profiles["lambda"]["lto"] == "fat" and profiles["lambda"]["codegen-units"] == 1
+    assert profiles["lambda"] == {"inherits": "release", "opt-level": "s", "lto": "fat", "codegen-units": 1}
+    assert profiles["release"]["package"]["phonenumber"]["opt-level"] == 3
     # An explicit strategy, or cargo-lambda builds with `panic = "abort"` (catch-panic needs unwinding).
     assert profiles["release"]["panic"] == "unwind"
     assert build[build.index("sam"):] == [
