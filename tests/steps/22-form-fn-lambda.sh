@@ -5,7 +5,7 @@
 #
 # The binary itself is run under a Lambda runtime API by form-fn/tests/lambda.rs in 10-rust.sh:
 # the workspace's form-fn serves Lambda's invocations whenever AWS_LAMBDA_RUNTIME_API is set, and
-# the feature only adds the embedded store's code. The deployed profile (fat LTO, one code unit)
+# the feature only adds the embedded store's code. The deployed profile (for size, fat LTO)
 # is built and measured by bench/form/run, not here: it is most of a run's processor time and
 # changes no behaviour (its one setting that does, `panic = "unwind"`, is checked by
 # infra/tests/test_deploy.py).
