@@ -15,6 +15,62 @@ use tera::Context;
 
 use crate::content::Content;
 
+/// Whether the service renders the template `name` itself: the answers to a form and a
+/// follow-up, the error page, a form shown again with its messages, and the staff's pages.
+fn rendered_here(name: &str) -> bool {
+    matches!(
+        name,
+        "received.html" | "track.html" | "error.html" | "form.html"
+    ) || (name.starts_with("staff/") && name.ends_with(".html"))
+}
+
+/// The templates the service renders ([`rendered_here`]) with every one they extend, include or
+/// import. The site's own pages are site-gen's and the e-mails the mailer's: parsing them here
+/// only made the start longer (a third of the templates' text).
+fn served(all: &[(String, String)]) -> Vec<(&str, &str)> {
+    let find = |name: &str| all.iter().find(|(n, _)| n == name);
+    let mut wanted: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| rendered_here(n))
+        .collect();
+    let mut queue: Vec<&str> = wanted.iter().copied().collect();
+    while let Some(name) = queue.pop() {
+        let Some((_, text)) = find(name) else {
+            continue;
+        };
+        for used in uses(text) {
+            if let Some((n, _)) = find(used)
+                && wanted.insert(n.as_str())
+            {
+                queue.push(n.as_str());
+            }
+        }
+    }
+    all.iter()
+        .filter(|(n, _)| wanted.contains(n.as_str()))
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect()
+}
+
+/// The templates a Tera template names in its `extends`, `include` and `import` tags.
+fn uses(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        let tag = &rest[start + 2..];
+        let Some(end) = tag.find("%}") else { break };
+        let mut words = tag[..end]
+            .trim_matches(|c: char| c == '-' || c.is_whitespace())
+            .split_whitespace();
+        if let (Some("extends" | "include" | "import"), Some(name)) = (words.next(), words.next()) {
+            out.push(name.trim_matches(|c| c == '"' || c == '\''));
+        }
+        rest = &tag[end + 2..];
+    }
+    out
+}
+
 /// A confirmation: what `received.html` shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReceivedView<'a> {
@@ -90,12 +146,7 @@ impl Pages {
             bytes(forms::render::CSS_FILE),
             bytes(forms::render::JS_FILE),
         );
-        let templates = content
-            .templates
-            .iter()
-            .filter(|(n, _)| n.ends_with(".html"))
-            .map(|(n, t)| (n.as_str(), t.as_str()));
-        let renderer = Renderer::new(&site, templates)?;
+        let renderer = Renderer::new(&site, served(&content.templates))?;
         Ok(Pages {
             site,
             renderer: Some(renderer),
@@ -276,4 +327,43 @@ fn plain(site: &SiteConfig, title: &str, body: &str) -> String {
         esc(title),
         esc(&site.short_name)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_service_parses_its_own_pages_and_what_they_use_not_the_sites() {
+        let content = Content::embedded().unwrap_or_else(|_| panic!("the embedded content loads"));
+        let names: Vec<&str> = served(&content.templates).iter().map(|(n, _)| *n).collect();
+        for needed in [
+            "received.html",
+            "track.html",
+            "error.html",
+            "form.html",
+            "staff/case.html",
+            "base.html",
+            "macros.html",
+            "form_body.html",
+            "error_summary.html",
+            "staff/bar.html",
+        ] {
+            assert!(names.contains(&needed), "{needed} missing from {names:?}");
+        }
+        for unused in [
+            "policy.html",
+            "home.html",
+            "channels.html",
+            "email/layout.html",
+        ] {
+            assert!(!names.contains(&unused), "{unused} parsed: {names:?}");
+        }
+    }
+
+    #[test]
+    fn extends_include_and_import_tags_are_read_with_their_whitespace_control() {
+        let text = r#"{%- extends "base.html" -%}{% import 'macros.html' as m %}{% if x %}{% include "part.html" %}{% endif %}{{ y }}"#;
+        assert_eq!(uses(text), ["base.html", "macros.html", "part.html"]);
+    }
 }
