@@ -203,6 +203,9 @@ describe(`the browser editor at /admin/ of the ${site.name} site`, () => {
     await page.screenshot({ path: join(shots, 'section.png'), animations: 'disabled' });
     await page.getByRole('button', { name: 'حفظ' }).click();
     await page.getByText(/تم حفظ/).first().waitFor();
+    // Until its notice is gone, the next save's «تم حفظ» would be found at once, before that save
+    // is made, and the new section left unsaved.
+    await page.getByText(/تم حفظ/).first().waitFor({ state: 'hidden' });
 
     // A new section, named in Arabic.
     await page.evaluate(() => {
