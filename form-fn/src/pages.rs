@@ -15,13 +15,21 @@ use tera::Context;
 
 use crate::content::Content;
 
-/// Whether the service renders the template `name` itself: the answers to a form and a
-/// follow-up, the error page, a form shown again with its messages, and the staff's pages.
+/// The confirmation of a stored submission.
+const RECEIVED: &str = "received.html";
+/// The follow-up form and its answer.
+const TRACK: &str = "track.html";
+/// A form shown again with its messages.
+const FORM: &str = "form.html";
+/// An error page.
+const ERROR: &str = "error.html";
+/// The staff's pages: `staff/{name}`.
+const STAFF: &str = "staff/";
+
+/// Whether the service renders the template `name` itself: the pages above and the staff's.
 fn rendered_here(name: &str) -> bool {
-    matches!(
-        name,
-        "received.html" | "track.html" | "error.html" | "form.html"
-    ) || (name.starts_with("staff/") && name.ends_with(".html"))
+    [RECEIVED, TRACK, FORM, ERROR].contains(&name)
+        || (name.starts_with(STAFF) && name.ends_with(".html"))
 }
 
 /// The templates the service renders ([`rendered_here`]) with every one they extend, include or
@@ -188,9 +196,9 @@ impl Pages {
         ctx.insert("errors", errors);
         ctx.insert("preselect", &serde_json::Value::Null);
         let template = if form.id == self.track_form.id {
-            "track.html"
+            TRACK
         } else {
-            "form.html"
+            FORM
         };
         self.render(template, &ctx).unwrap_or_else(|| {
             let items: String = errors
@@ -217,7 +225,7 @@ impl Pages {
         ctx.insert("received_at", &view.received_at);
         ctx.insert("expected_by", &view.expected_by);
         ctx.insert("survey_url", &self.invites.get(&view.form.id));
-        self.render("received.html", &ctx).unwrap_or_else(|| {
+        self.render(RECEIVED, &ctx).unwrap_or_else(|| {
             let code = view
                 .code
                 .as_deref()
@@ -243,30 +251,29 @@ impl Pages {
             Some(r) => ctx.insert("result", r),
             None => ctx.insert("not_found", &true),
         }
-        self.render("track.html", &ctx)
-            .unwrap_or_else(|| match result {
-                Some(r) => plain(
-                    &self.site,
-                    &self.track_form.title,
-                    &format!(
-                        "<p>رمز المتابعة <bdi dir=\"ltr\">{}</bdi>: {}</p>",
-                        esc(&r.code),
-                        esc(r.status_label)
-                    ),
+        self.render(TRACK, &ctx).unwrap_or_else(|| match result {
+            Some(r) => plain(
+                &self.site,
+                &self.track_form.title,
+                &format!(
+                    "<p>رمز المتابعة <bdi dir=\"ltr\">{}</bdi>: {}</p>",
+                    esc(&r.code),
+                    esc(r.status_label)
                 ),
-                None => plain(
-                    &self.site,
-                    &self.track_form.title,
-                    &format!("<p>{}</p>", crate::messages::MSG_TRACK_NOT_FOUND),
-                ),
-            })
+            ),
+            None => plain(
+                &self.site,
+                &self.track_form.title,
+                &format!("<p>{}</p>", crate::messages::MSG_TRACK_NOT_FOUND),
+            ),
+        })
     }
 
     /// A staff page: `templates/staff/{name}`, with `view` as `v`.
     pub fn staff<T: Serialize>(&self, name: &str, title: &str, path: &str, view: &T) -> String {
         let mut ctx = self.context(title, path);
         ctx.insert("v", view);
-        self.render(&format!("staff/{name}"), &ctx)
+        self.render(&format!("{STAFF}{name}"), &ctx)
             .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
     }
 
@@ -293,7 +300,7 @@ impl Pages {
         ctx.insert("errors", errors);
         ctx.insert("preselect", &serde_json::Value::Null);
         ctx.insert("staff", staff);
-        self.render(&format!("staff/{name}"), &ctx)
+        self.render(&format!("{STAFF}{name}"), &ctx)
             .unwrap_or_else(|| plain(&self.site, title, "<p>تعذّر عرض الصفحة. حاول مرة أخرى.</p>"))
     }
 
@@ -304,7 +311,7 @@ impl Pages {
         ctx.insert("title", view.title);
         ctx.insert("message", view.message);
         ctx.insert("retry", &view.retry);
-        self.render("error.html", &ctx).unwrap_or_else(|| {
+        self.render(ERROR, &ctx).unwrap_or_else(|| {
             plain(
                 &self.site,
                 view.title,

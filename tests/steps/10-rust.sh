@@ -12,8 +12,7 @@ build=$(mktemp)
 trap 'rm -f "$build"' EXIT
 # The binaries first (lib/cargo.sh), for the steps beside this one; then the test targets.
 { build_binaries && cargo test --workspace --locked --no-run; } 2>&1 | tee "$build" || status=1
-# Cargo sums up each target's warnings on one line, replayed when the target was already built.
-if grep -E '^warning: `[^`]+` \(.*\) generated [0-9]+ warnings?' "$build" >/dev/null; then
+if has_warnings "$build"; then
   echo "clippy: the warnings above fail this step (cargo clippy --workspace --all-targets shows them)"
   status=1
 fi

@@ -5,9 +5,9 @@
 #
 # The binary itself is run under a Lambda runtime API by form-fn/tests/lambda.rs in 10-rust.sh:
 # the workspace's form-fn serves Lambda's invocations whenever AWS_LAMBDA_RUNTIME_API is set, and
-# the feature only adds the embedded store's code. The deployed profile (for size, fat LTO)
-# is built and measured by bench/form/run, not here: it is most of a run's processor time and
-# changes no behaviour (its one setting that does, `panic = "unwind"`, is checked by
+# the feature only adds the embedded store's code. The deployed profile (for size, fat LTO) is
+# built and measured by bench/form/run, not here: it is most of a run's processor time and changes
+# no behaviour (its one setting that does, `panic = "unwind"`, is checked by
 # infra/tests/test_deploy.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,7 @@ echo "the Lambda build of form-fn holds no dynoxide"
 check=$(mktemp)
 trap 'rm -f "$check"' EXIT
 nice -n 19 cargo check --locked -p form-fn --no-default-features --bin form-fn --bin form-fn-notifier 2>&1 | tee "$check"
-if grep -E '^warning: `[^`]+` \(.*\) generated [0-9]+ warnings?' "$check" >/dev/null; then
+if has_warnings "$check"; then
   echo "clippy: the Lambda build has the warnings above (cargo clippy -p form-fn --no-default-features shows them)"
   exit 1
 fi

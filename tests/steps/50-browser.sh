@@ -37,12 +37,12 @@ trap cleanup EXIT
 # The form service embeds the site it answers for when it is built (SITE_DIR, see
 # form-fn/build.rs): one build per site, each copied to $work/NAME/bin. The default site's is
 # the one the other steps use, built as 10-rust.sh builds it (build_binaries, lib/cargo.sh):
-# nothing is built again here. The second site's goes to a
-# target folder of its own, $target/site-qana, whose intermediate files are 10-rust.sh's
-# (CARGO_BUILD_BUILD_DIR), so its dependencies are those built there. A profile setting of form-fn's own
-# (one codegen unit fewer, to no effect) gives form-fn's compiled units for this site names of
-# their own: only form-fn and its binaries are built again, once, and the default site's, which
-# the steps running beside this one use, are never touched.
+# nothing is built again here. The second site's goes to a target folder of its own,
+# $target/site-qana, whose intermediate files are 10-rust.sh's (CARGO_BUILD_BUILD_DIR), so its
+# dependencies are those built there. A profile setting of form-fn's own (one codegen unit fewer,
+# to no effect) gives form-fn's compiled units for this site names of their own: only form-fn and
+# its binaries are built again, once, and the default site's, which the steps running beside this
+# one use, are never touched.
 mkdir -p "$work/default/bin" "$work/qana/bin"
 build_binaries -q
 cp "$target/debug/form-fn" "$target/debug/form-fn-admin" "$work/default/bin/"

@@ -14,3 +14,9 @@ export RUSTC_WORKSPACE_WRAPPER=clippy-driver
 build_binaries() {
   cargo build --workspace --locked --bins --examples "$@"
 }
+
+# Whether cargo's output in file $1 reports warnings of the workspace's crates: cargo sums up each
+# target's warnings on one line, replayed when the target was already built.
+has_warnings() {
+  grep -E '^warning: `[^`]+` \(.*\) generated [0-9]+ warnings?' "$1" >/dev/null
+}
