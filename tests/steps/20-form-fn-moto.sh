@@ -18,10 +18,13 @@ source tests/steps/lib/cargo.sh
 root=$(pwd)
 
 source tests/steps/lib/apt.sh
-python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
 venv="${FORM_FN_VENV:-$root/target/venv-moto}"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/pip" install -q --disable-pip-version-check -r tests/steps/lib/moto-requirements.txt
+(
+  behind_the_build
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r tests/steps/lib/moto-requirements.txt
+)
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)

@@ -9,51 +9,54 @@ source tests/steps/lib/cargo.sh
 root=$(pwd)
 target="${CARGO_TARGET_DIR:-$root/target}"
 
-# What the checks need on a fresh Debian machine.
-need=()
-command -v node >/dev/null || need+=(nodejs)
-command -v npm >/dev/null || need+=(npm)
-command -v shellcheck >/dev/null || need+=(shellcheck)
-source tests/steps/lib/apt.sh
-apt_install "${need[@]}"
+# The set-up and the linters, in the debug build's gaps (lib/cargo.sh).
+(
+  behind_the_build
+  # What the checks need on a fresh Debian machine.
+  need=()
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
+  command -v shellcheck >/dev/null || need+=(shellcheck)
+  source tests/steps/lib/apt.sh
+  apt_install "${need[@]}"
 
-# Two virtualenvs, made again only when their requirements change: checkov pins its own
-# dependencies (pytest among them) and cannot share one with the tests.
-venv() {
-  local dir=$1 requirements=$2 stamp
-  stamp=$(sha256sum "$requirements" | cut -d' ' -f1)
-  if [ "$(cat "$dir/.requirements" 2>/dev/null)" != "$stamp" ]; then
-    rm -rf "$dir"
-    python3 -m venv "$dir"
-    "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements"
-    echo "$stamp" >"$dir/.requirements"
-  fi
-}
-# Both at once: installing them mostly waits on the network.
-venv "$target/venv-infra" infra/requirements.txt &
-infra_venv=$!
-venv "$target/venv-checkov" infra/requirements-checkov.txt
-wait "$infra_venv"
+  # Two virtualenvs, made again only when their requirements change: checkov pins its own
+  # dependencies (pytest among them) and cannot share one with the tests.
+  venv() {
+    local dir=$1 requirements=$2 stamp
+    stamp=$(sha256sum "$requirements" | cut -d' ' -f1)
+    if [ "$(cat "$dir/.requirements" 2>/dev/null)" != "$stamp" ]; then
+      rm -rf "$dir"
+      python3 -m venv "$dir"
+      "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+      echo "$stamp" >"$dir/.requirements"
+    fi
+  }
+  # Both at once: installing them mostly waits on the network.
+  venv "$target/venv-infra" infra/requirements.txt &
+  infra_venv=$!
+  venv "$target/venv-checkov" infra/requirements-checkov.txt
+  wait "$infra_venv"
 
-echo "shellcheck: infra/deploy infra/publish .ci/"
-shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
-  .ci/publish-or-deploy .ci/release-build .ci/release-publish .ci/install-deploy-tools .ci/build-editor
+  echo "shellcheck: infra/deploy infra/publish .ci/"
+  shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
+    .ci/publish-or-deploy .ci/release-build .ci/release-publish .ci/install-deploy-tools .ci/build-editor
 
-echo "actionlint: .github/workflows (with shellcheck on their run: steps)"
-"$target/venv-infra/bin/actionlint" -no-color
+  echo "actionlint: .github/workflows (with shellcheck on their run: steps)"
+  "$target/venv-infra/bin/actionlint" -no-color
 
-echo "cfn-lint: infra/template.yaml infra/edge.yaml (errors and warnings fail)"
-"$target/venv-infra/bin/cfn-lint" infra/template.yaml infra/edge.yaml
-# The site's stack goes to the region chosen for the data; these are the nearest ones.
-"$target/venv-infra/bin/cfn-lint" --regions me-central-1 me-south-1 -- infra/template.yaml
+  echo "cfn-lint: infra/template.yaml infra/edge.yaml (errors and warnings fail)"
+  "$target/venv-infra/bin/cfn-lint" infra/template.yaml infra/edge.yaml
+  # The site's stack goes to the region chosen for the data; these are the nearest ones.
+  "$target/venv-infra/bin/cfn-lint" --regions me-central-1 me-south-1 -- infra/template.yaml
 
-echo "checkov: infra/template.yaml infra/edge.yaml (failed checks fail; skips must give a reason and be needed)"
-report=$(mktemp)
-trap 'rm -f "$report"' EXIT
-checkov_status=0
-"$target/venv-checkov/bin/checkov" -f infra/template.yaml -f infra/edge.yaml --framework cloudformation \
-  --skip-download --output json >"$report" || checkov_status=$?
-"$target/venv-infra/bin/python" - "$report" "$checkov_status" <<'PY'
+  echo "checkov: infra/template.yaml infra/edge.yaml (failed checks fail; skips must give a reason and be needed)"
+  report=$(mktemp)
+  trap 'rm -f "$report"' EXIT
+  checkov_status=0
+  "$target/venv-checkov/bin/checkov" -f infra/template.yaml -f infra/edge.yaml --framework cloudformation \
+    --skip-download --output json >"$report" || checkov_status=$?
+  "$target/venv-infra/bin/python" - "$report" "$checkov_status" <<'PY'
 import json, sys
 sys.path.insert(0, "infra/tests")
 from conftest import REPO, load_template
@@ -76,6 +79,7 @@ assert written == skipped, f"skips that no check needs: {sorted(written - skippe
 print(f"checkov: {report['summary']['passed']} passed, 0 failed, "
       f"{len(skipped)} skipped, each with its reason in the templates")
 PY
+)
 echo "site-gen and form-fn: built for the tests of the built sites, infra/publish and ./dev"
 # As 10-rust.sh builds them (lib/cargo.sh), so that nothing is built again after it.
 build_binaries -q

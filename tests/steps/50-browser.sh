@@ -19,10 +19,13 @@ command -v java >/dev/null || need+=(default-jre-headless)
 command -v npm >/dev/null || need+=(nodejs npm)
 fc-list :lang=ar 2>/dev/null | grep -q . || need+=(fonts-noto-core)
 source tests/steps/lib/apt.sh
-apt_install "${need[@]}"
-(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-# The browser editor that editor.test.js serves at /admin/ (admin/dist).
-.ci/build-editor
+(
+  behind_the_build
+  apt_install "${need[@]}"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  # The browser editor that editor.test.js serves at /admin/ (admin/dist).
+  .ci/build-editor
+)
 
 target="${CARGO_TARGET_DIR:-$root/target}"
 work=$(mktemp -d)
