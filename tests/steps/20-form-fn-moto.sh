@@ -18,12 +18,11 @@ source tests/steps/lib/cargo.sh
 root=$(pwd)
 
 source tests/steps/lib/apt.sh
+source tests/steps/lib/python.sh
 venv="${FORM_FN_VENV:-$root/target/venv-moto}"
 (
   behind_the_build
-  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r tests/steps/lib/moto-requirements.txt
+  python_venv "$venv" tests/steps/lib/moto-requirements.txt
 )
 
 port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

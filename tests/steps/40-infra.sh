@@ -20,23 +20,11 @@ target="${CARGO_TARGET_DIR:-$root/target}"
   source tests/steps/lib/apt.sh
   apt_install "${need[@]}"
 
-  # Two virtualenvs, made again only when their requirements change: checkov pins its own
-  # dependencies (pytest among them) and cannot share one with the tests.
-  venv() {
-    local dir=$1 requirements=$2 stamp
-    stamp=$(sha256sum "$requirements" | cut -d' ' -f1)
-    if [ "$(cat "$dir/.requirements" 2>/dev/null)" != "$stamp" ]; then
-      rm -rf "$dir"
-      python3 -m venv "$dir"
-      "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements"
-      echo "$stamp" >"$dir/.requirements"
-    fi
-  }
-  # Both at once: installing them mostly waits on the network.
-  venv "$target/venv-infra" infra/requirements.txt &
-  infra_venv=$!
-  venv "$target/venv-checkov" infra/requirements-checkov.txt
-  wait "$infra_venv"
+  # Two virtualenvs (lib/python.sh): checkov pins its own dependencies (pytest among them) and
+  # cannot share one with the tests.
+  source tests/steps/lib/python.sh
+  python_venv "$target/venv-infra" infra/requirements.txt
+  python_venv "$target/venv-checkov" infra/requirements-checkov.txt
 
   echo "shellcheck: infra/deploy infra/publish .ci/"
   shellcheck -x infra/deploy infra/publish tests/steps/40-infra.sh dev .ci/run .ci/lib.sh .ci/pr-check \
