@@ -7,6 +7,7 @@
 //! facts is sent instead.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use forms::render::{Assets, PageInfo, Renderer, base_context};
 use forms::{FieldError, FormDef, SiteConfig};
@@ -26,21 +27,25 @@ const ERROR: &str = "error.html";
 /// The staff's pages: `staff/{name}`.
 const STAFF: &str = "staff/";
 
-/// Whether the service renders the template `name` itself: the pages above and the staff's.
-fn rendered_here(name: &str) -> bool {
+/// Whether the template `name` is one of the public pages the service renders (those above).
+fn public_page(name: &str) -> bool {
     [RECEIVED, TRACK, FORM, ERROR].contains(&name)
-        || (name.starts_with(STAFF) && name.ends_with(".html"))
 }
 
-/// The templates the service renders ([`rendered_here`]) with every one they extend, include or
-/// import. The site's own pages are site-gen's and the e-mails the mailer's: parsing them here
-/// only made the start longer (a third of the templates' text).
-fn served(all: &[(String, String)]) -> Vec<(&str, &str)> {
+/// Whether the template `name` is one of the staff's pages.
+fn staff_page(name: &str) -> bool {
+    name.starts_with(STAFF) && name.ends_with(".html")
+}
+
+/// The templates of `all` that `rendered` picks, with every one they extend, include or import.
+/// The site's own pages are site-gen's and the e-mails the mailer's: parsing them here only made
+/// the start longer (a third of the templates' text).
+fn served(all: &[(String, String)], rendered: fn(&str) -> bool) -> Vec<(&str, &str)> {
     let find = |name: &str| all.iter().find(|(n, _)| n == name);
     let mut wanted: std::collections::BTreeSet<&str> = all
         .iter()
         .map(|(n, _)| n.as_str())
-        .filter(|n| rendered_here(n))
+        .filter(|n| rendered(n))
         .collect();
     let mut queue: Vec<&str> = wanted.iter().copied().collect();
     while let Some(name) = queue.pop() {
@@ -132,7 +137,14 @@ pub struct ErrorView<'a> {
 /// The HTML answers of one site.
 pub struct Pages {
     site: SiteConfig,
+    /// The public pages, parsed as the service starts.
     renderer: Option<Renderer>,
+    /// The staff's pages, parsed when the first one is asked for: a start (a Lambda's cold
+    /// start, which a beneficiary's submission waits for) does not parse the inbox's templates,
+    /// more than half of the service's. `None` inside when they do not load.
+    staff: OnceLock<Option<Renderer>>,
+    /// Their sources, with the templates they use.
+    staff_templates: Vec<(String, String)>,
     assets: Assets,
     track_form: FormDef,
     /// The survey's address for each form whose confirmation invites to it.
@@ -154,10 +166,16 @@ impl Pages {
             bytes(forms::render::CSS_FILE),
             bytes(forms::render::JS_FILE),
         );
-        let renderer = Renderer::new(&site, served(&content.templates))?;
+        let renderer = Renderer::new(&site, served(&content.templates, public_page))?;
+        let staff_templates = served(&content.templates, staff_page)
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         Ok(Pages {
             site,
             renderer: Some(renderer),
+            staff: OnceLock::new(),
+            staff_templates,
             assets,
             track_form: content.track.clone(),
             invites: content.survey_invites(),
@@ -170,8 +188,26 @@ impl Pages {
         base_context(&self.site, &info, &self.assets)
     }
 
+    /// The staff's pages, parsed at the first call.
+    fn staff_renderer(&self) -> Option<&Renderer> {
+        self.staff
+            .get_or_init(|| {
+                let templates = self.staff_templates.iter().map(|(n, t)| (n, t));
+                Renderer::new(&self.site, templates)
+                    .inspect_err(|err| {
+                        tracing::error!(error = %err, "the staff's templates do not load; plain pages sent");
+                    })
+                    .ok()
+            })
+            .as_ref()
+    }
+
     fn render(&self, name: &str, ctx: &Context) -> Option<String> {
-        let renderer = self.renderer.as_ref()?;
+        let renderer = if staff_page(name) {
+            self.staff_renderer()?
+        } else {
+            self.renderer.as_ref()?
+        };
         match renderer.render(name, ctx) {
             Ok(html) => Some(html),
             Err(err) => {
@@ -343,29 +379,74 @@ mod tests {
     #[test]
     fn the_service_parses_its_own_pages_and_what_they_use_not_the_sites() {
         let content = Content::embedded().unwrap_or_else(|_| panic!("the embedded content loads"));
-        let names: Vec<&str> = served(&content.templates).iter().map(|(n, _)| *n).collect();
+        let names = |rendered| -> Vec<&str> {
+            served(&content.templates, rendered)
+                .iter()
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        let (public, staff) = (names(public_page), names(staff_page));
         for needed in [
             "received.html",
             "track.html",
             "error.html",
             "form.html",
-            "staff/case.html",
             "base.html",
             "macros.html",
             "form_body.html",
             "error_summary.html",
-            "staff/bar.html",
         ] {
-            assert!(names.contains(&needed), "{needed} missing from {names:?}");
+            assert!(public.contains(&needed), "{needed} missing from {public:?}");
         }
+        for needed in [
+            "staff/case.html",
+            "staff/bar.html",
+            "base.html",
+            "form_body.html",
+        ] {
+            assert!(staff.contains(&needed), "{needed} missing from {staff:?}");
+        }
+        assert!(
+            !public.iter().any(|n| n.starts_with(STAFF)),
+            "the staff's templates are parsed at start: {public:?}"
+        );
         for unused in [
             "policy.html",
             "home.html",
             "channels.html",
             "email/layout.html",
         ] {
-            assert!(!names.contains(&unused), "{unused} parsed: {names:?}");
+            assert!(
+                !public.contains(&unused) && !staff.contains(&unused),
+                "{unused} parsed"
+            );
         }
+    }
+
+    #[test]
+    fn the_staff_pages_load_at_their_first_use_and_render() {
+        let content = Content::embedded().unwrap_or_else(|_| panic!("the embedded content loads"));
+        let pages = Pages::new(&content, None).expect("the public pages load");
+        assert!(
+            pages.staff.get().is_none(),
+            "parsed before a staff page was asked for"
+        );
+        let html = pages.staff(
+            "sign_in.html",
+            "الدخول",
+            crate::routes::STAFF_SIGN_IN,
+            &serde_json::json!({"step": "password", "csrf": "c", "username": "", "session": "",
+                "secret": "", "error": null, "cognito": true, "local": false}),
+        );
+        assert!(
+            matches!(pages.staff.get(), Some(Some(_))),
+            "the staff's templates do not load"
+        );
+        assert!(html.contains("lang=\"ar\""), "{html}");
+        assert!(
+            !html.contains("تعذّر عرض الصفحة"),
+            "the plain page was sent: {html}"
+        );
     }
 
     #[test]
