@@ -22,7 +22,7 @@ has_warnings() {
 }
 
 # Lowers the priority of the calling (sub)shell, and of all it starts, below the debug build's,
-# which the tests of every step wait for: a step's set-up (apt, pip, npm, the linters) then runs
+# which the tests of every step wait for: a step's set-up (apt, Python packages, npm, the linters) then runs
 # in the build's gaps rather than slowing it. Call it first thing in a subshell: ( behind_the_build; … ).
 behind_the_build() {
   renice -n 10 -p "$BASHPID" >/dev/null

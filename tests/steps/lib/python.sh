@@ -11,16 +11,26 @@
 export UV_NATIVE_TLS=1 UV_PYTHON_DOWNLOADS=never UV_NO_PROGRESS=1
 export UV_HTTP_TIMEOUT="${UV_HTTP_TIMEOUT:-180}"
 
+# Whether the virtualenv $1 was made from requirements file $2 as it is now; if not, removes it
+# and prints the stamp to write into $1/.requirements once it is made again.
+stale() {
+  local stamp
+  stamp=$(sha256sum "$2" | cut -d' ' -f1)
+  [ "$(cat "$1/.requirements" 2>/dev/null)" != "$stamp" ] || return 1
+  rm -rf "$1"
+  echo "$stamp"
+}
+
 # Prints the path of uv, installing it first when needed.
 uv_tool() {
   local venv="${CARGO_TARGET_DIR:-$PWD/target}/venv-uv"
   (
     flock 9
-    [ -x "$venv/bin/uv" ] && exit 0
+    stamp=$(stale "$venv" tests/steps/lib/uv-requirements.txt) || exit 0
     python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
-    rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r tests/steps/lib/uv-requirements.txt
+    echo "$stamp" >"$venv/.requirements"
   ) 9>"${TMPDIR:-/tmp}/tests-uv.lock" >&2 || return 1
   echo "$venv/bin/uv"
 }
@@ -29,10 +39,8 @@ uv_tool() {
 # same file.
 python_venv() {
   local dir=$1 requirements=$2 stamp uv
-  stamp=$(sha256sum "$requirements" | cut -d' ' -f1)
-  [ "$(cat "$dir/.requirements" 2>/dev/null)" != "$stamp" ] || return 0
+  stamp=$(stale "$dir" "$requirements") || return 0
   uv=$(uv_tool) || return 1
-  rm -rf "$dir"
   "$uv" venv -q --python "$(command -v python3)" "$dir" &&
     "$uv" pip install -q --python "$dir/bin/python" -r "$requirements" &&
     echo "$stamp" >"$dir/.requirements"
