@@ -42,9 +42,6 @@ fn main() -> ExitCode {
         }
     }
     access_log::init(&config.log_filter);
-    // The phone-number metadata is read while the service starts (beside the runtime's first
-    // poll under Lambda), not in the first request that holds a phone number.
-    std::thread::spawn(forms::normalise::prepare_phone_numbers);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -5,7 +5,10 @@
 //! Each function answers `None` when the text cannot be a value of its kind; the caller chooses the
 //! message (the definition's, in Arabic).
 
+use std::sync::LazyLock;
+
 use email_address::{EmailAddress, Options};
+use phonenumber::metadata::Database;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::digits;
@@ -79,6 +82,11 @@ pub fn ascii_digits(text: &str) -> String {
 /// `501234567`, `+966 50 123 4567`, `00966501234567`, with spaces, dashes or brackets, in Arabic-Indic
 /// digits too. Numbers of other countries are accepted when written with their country code.
 /// `None` when it is not a valid number.
+///
+/// A Saudi number is read with Saudi Arabia's metadata alone ([`SAUDI`]), ready in about 3 ms of
+/// processor; every country's metadata, whose patterns take about 100 ms of processor to
+/// check when they are loaded, only for a number written with another country's code, once per
+/// process.
 pub fn phone(text: &str) -> Option<String> {
     let ascii = ascii_digits(text);
     if !ascii
@@ -87,19 +95,42 @@ pub fn phone(text: &str) -> Option<String> {
     {
         return None;
     }
-    let number = phonenumber::parse(Some(phonenumber::country::Id::SA), &ascii).ok()?;
-    if !number.is_valid() {
-        return None;
-    }
-    Some(number.format().mode(phonenumber::Mode::E164).to_string())
+    e164(&SAUDI, &ascii).or_else(|| {
+        foreign(&ascii)
+            .then(|| e164(&phonenumber::metadata::DATABASE, &ascii))
+            .flatten()
+    })
 }
 
-/// Loads the phone-number metadata now rather than at the first number read: every country's
-/// patterns, checked once per process (tens of milliseconds of processor, the largest part of the
-/// form service's first answer after a cold start). The service calls it on a thread of its own
-/// as it starts.
-pub fn prepare_phone_numbers() {
-    let _ = phone("+966500000000");
+/// Whether `ascii` is written with a country code (`+` or `00` first) other than Saudi Arabia's:
+/// the only numbers that every country's metadata can read when Saudi Arabia's cannot.
+fn foreign(ascii: &str) -> bool {
+    let compact: String = ascii
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    let after_code = compact
+        .strip_prefix('+')
+        .or_else(|| compact.strip_prefix("00"));
+    after_code.is_some_and(|rest| !rest.starts_with("966"))
+}
+
+/// Saudi Arabia's phone-number metadata (`sa-phone-metadata.xml`, the territory as the
+/// phonenumber crate ships it).
+static SAUDI: LazyLock<Database> = LazyLock::new(|| {
+    Database::parse(include_str!("sa-phone-metadata.xml")).expect("Saudi Arabia's phone metadata")
+});
+
+/// `ascii` as a valid phone number in E.164, read with `database` (numbers without a country
+/// code are Saudi ones).
+fn e164(database: &Database, ascii: &str) -> Option<String> {
+    let number =
+        phonenumber::parse_with(database, Some(phonenumber::country::Id::SA), ascii).ok()?;
+    // E.164 written here as phonenumber's formatter writes it: the formatter loads every
+    // country's metadata whichever database it is given (`unwrap_or(&DATABASE)` forces it).
+    number
+        .is_valid_with(database)
+        .then(|| format!("+{}{}", number.code().value(), number.national()))
 }
 
 /// An e-mail address checked by an RFC 5322 parser, without a display name and with a domain that
@@ -279,6 +310,43 @@ mod tests {
                 Some("+966501234567"),
                 "{written}"
             );
+        }
+    }
+
+    #[test]
+    fn the_saudi_metadata_is_the_crates_own() {
+        let ours = SAUDI.by_id("SA").expect("SA in sa-phone-metadata.xml");
+        let crates = phonenumber::metadata::DATABASE
+            .by_id("SA")
+            .expect("SA in the crate's metadata");
+        assert_eq!(
+            format!("{ours:?}"),
+            format!("{crates:?}"),
+            "phonenumber's Saudi metadata changed: copy the SA territory of its \
+             assets/PhoneNumberMetadata.xml into forms/src/sa-phone-metadata.xml"
+        );
+    }
+
+    #[test]
+    fn numbers_of_other_countries_written_with_their_code_are_read() {
+        for (written, e164) in [
+            ("+44 20 7946 0958", "+442079460958"),
+            ("0020 100 123 4567", "+201001234567"),
+            ("+971 50 123 4567", "+971501234567"),
+            ("+٩٧١٥٠١٢٣٤٥٦٧", "+971501234567"),
+        ] {
+            assert_eq!(phone(written).as_deref(), Some(e164), "{written}");
+        }
+    }
+
+    #[test]
+    fn saudi_landlines_and_unified_numbers_are_read() {
+        for (written, e164) in [
+            ("011 234 5678", "+966112345678"),
+            ("0126543210", "+966126543210"),
+            ("920012345", "+966920012345"),
+        ] {
+            assert_eq!(phone(written).as_deref(), Some(e164), "{written}");
         }
     }
 
