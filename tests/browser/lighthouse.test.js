@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { CHROMIUM, CHROMIUM_FLAGS, REPO, artifacts, sites } from './lib/setup.js';
+import { CHROMIUM_BROWSER, CHROMIUM_FLAGS, REPO, artifacts, sites } from './lib/setup.js';
 import { serveSite } from './lib/server.js';
 import { pageName } from './lib/crawl.js';
 
@@ -16,7 +16,7 @@ const ASSERTED = ['accessibility', 'best-practices', 'seo'];
 const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index', 'interactive'];
 const REPORT = process.env.LIGHTHOUSE_REPORT ?? join(REPO, 'bench', 'results', 'lighthouse.json');
 
-const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', ...CHROMIUM_FLAGS] });
+const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_BROWSER, chromeFlags: ['--headless=new', ...CHROMIUM_FLAGS] });
 const servers = [];
 const measured = [];
 after(async () => {

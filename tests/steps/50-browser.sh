@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The browser suite (tests/browser/): both sites built and served, each with its own local form
-# service (embedded store, fresh data) behind /api/, tested in Debian's headless Chromium:
-# accessibility, valid HTML, right-to-left layout, keyboard, the forms end to end, Lighthouse.
+# service (embedded store, fresh data) behind /api/, tested in Debian's Chromium: accessibility,
+# valid HTML, right-to-left layout, keyboard, the forms end to end in its headless shell
+# (chromium-headless-shell), Lighthouse in the browser itself (chromium, headless).
 # Screenshots and reports go to tests/artifacts/ (ignored by git); Lighthouse's performance
 # figures, both sites', to bench/results/lighthouse.json.
 # A test file that hangs fails after ten minutes instead of holding up the run (node applies the
-# limit to each file as a whole: forms.test.js sends every form of both sites, with and without
-# JavaScript, and takes four to five minutes on a loaded machine).
+# limit to each file as a whole: forms.test.js, the longest, sends every form of a site with and
+# without JavaScript in about two minutes on a loaded machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/steps/lib/cargo.sh
@@ -15,6 +16,7 @@ root=$(pwd)
 # What the suite needs on a fresh Debian machine.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromium-headless-shell ] || need+=(chromium-headless-shell)
 command -v java >/dev/null || need+=(default-jre-headless)
 command -v npm >/dev/null || need+=(nodejs npm)
 fc-list :lang=ar 2>/dev/null | grep -q . || need+=(fonts-noto-core)
