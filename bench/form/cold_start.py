@@ -99,6 +99,17 @@ class Runtime(BaseHTTPRequestHandler):
         rnd.done.set()
 
 
+class RuntimeServer(ThreadingHTTPServer):
+    """One round's runtime API."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A poll left waiting when the round's binary was stopped: its connection is gone.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def submission_event(form: str, fields: dict[str, str], n: int) -> dict:
     body = urllib.parse.urlencode(fields)
     path = f"/api/forms/{form}"
@@ -160,14 +171,8 @@ def main() -> int:
     args = ap.parse_args()
     fields = json.loads(args.fields)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Runtime)
-    server.daemon_threads = True
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}",
         "AWS_LAMBDA_FUNCTION_NAME": "form-fn",
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
@@ -200,7 +205,12 @@ def main() -> int:
             if "{n}" in v:
                 marked[k] = v.replace("{n}", f"{n}-{time.time_ns()}")
         rnd = Round(submission_event(args.form, marked, n), f"req-{n}-{time.time_ns()}")
+        # A runtime API of its own for each round: a poll the last round's binary sent before it
+        # was stopped, read late, must not take this round's event.
+        server = RuntimeServer(("127.0.0.1", 0), Runtime)
         server.round = rnd
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        env["AWS_LAMBDA_RUNTIME_API"] = f"127.0.0.1:{server.server_address[1]}"
         start = time.perf_counter()
         proc = subprocess.Popen([args.binary], env=env, stdout=binary_log, stderr=binary_log)
         answered = rnd.done.wait(30)
@@ -212,6 +222,8 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        server.shutdown()
+        server.server_close()
         if not answered or rnd.error or rnd.response is None:
             store.kill()
             binary_log.flush()
@@ -229,7 +241,6 @@ def main() -> int:
             rsss.append(rss)
         print(f"  cold start {n + 1}: first poll {inits[-1] * 1000:.1f} ms, answered {answers[-1] * 1000:.1f} ms ({status})",
               file=sys.stderr)
-    server.shutdown()
     store.terminate()
     store.wait(timeout=10)
     store_log.close()
