@@ -1490,7 +1490,7 @@ mod tests {
     #[test]
     fn the_list_says_how_old_each_case_is_in_arabic_grammar() {
         let content = crate::content::Content::embedded().expect("the embedded site loads");
-        let pages = crate::pages::Pages::new(&content, None).expect("the templates load");
+        let pages = crate::pages::Pages::new(&content, None);
         let view = ListView {
             me: Me {
                 email: "local",

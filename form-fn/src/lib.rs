@@ -51,8 +51,6 @@ use crate::pages::Pages;
 pub enum StartError {
     #[error("the embedded site does not parse:\n{0}")]
     Content(String),
-    #[error("the templates do not load: {0}")]
-    Templates(#[from] forms::render::RenderError),
     #[error(
         "forms {0} ask for a challenge (`captcha: true`) but FORMS_CAPTCHA_SECRET is not set: set it to the provider's secret key"
     )]
@@ -82,7 +80,7 @@ pub fn service_for(
     config: &Config,
     client: aws_sdk_dynamodb::Client,
 ) -> Result<axum::Router, StartError> {
-    let pages = Pages::new(&content, config.site_url.as_deref())?;
+    let pages = Pages::new(&content, config.site_url.as_deref());
     let app = App::new(content, pages, config, client)?;
     Ok(router::router(Arc::new(app), &config.cors_origins))
 }

@@ -27,10 +27,8 @@ const ERROR: &str = "error.html";
 /// The staff's pages: `staff/{name}`.
 const STAFF: &str = "staff/";
 
-/// Whether the template `name` is one of the public pages the service renders (those above).
-fn public_page(name: &str) -> bool {
-    [RECEIVED, TRACK, FORM, ERROR].contains(&name)
-}
+/// The public pages the service renders (those above).
+const PUBLIC: [&str; 4] = [RECEIVED, TRACK, FORM, ERROR];
 
 /// Whether the template `name` is one of the staff's pages.
 fn staff_page(name: &str) -> bool {
@@ -40,7 +38,7 @@ fn staff_page(name: &str) -> bool {
 /// The templates of `all` that `rendered` picks, with every one they extend, include or import.
 /// The site's own pages are site-gen's and the e-mails the mailer's: parsing them here only made
 /// the start longer (a third of the templates' text).
-fn served(all: &[(String, String)], rendered: fn(&str) -> bool) -> Vec<(&str, &str)> {
+fn served(all: &[(String, String)], rendered: impl Fn(&str) -> bool) -> Vec<(&str, &str)> {
     let find = |name: &str| all.iter().find(|(n, _)| n == name);
     let mut wanted: std::collections::BTreeSet<&str> = all
         .iter()
@@ -134,17 +132,51 @@ pub struct ErrorView<'a> {
     pub retry: bool,
 }
 
+/// Templates parsed when a page that needs them is first asked for, not as the service starts:
+/// a Lambda's cold start (which the first request waits for) parses nothing, and the first
+/// request only what its own page uses. A template that does not load is reported once in the
+/// log; its pages are then sent plain (`site-gen check` reports such a template before any
+/// deployment: the site's build parses every template).
+struct Templates {
+    /// The sources, with the templates they extend, include or import.
+    sources: Vec<(String, String)>,
+    /// `None` inside when they do not load.
+    parsed: OnceLock<Option<Renderer>>,
+}
+
+impl Templates {
+    /// The templates of `all` that `rendered` picks, and what they use, not parsed yet.
+    fn new(all: &[(String, String)], rendered: impl Fn(&str) -> bool) -> Self {
+        Templates {
+            sources: served(all, rendered)
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// The renderer of these templates, parsed at the first call.
+    fn renderer(&self, site: &SiteConfig) -> Option<&Renderer> {
+        self.parsed
+            .get_or_init(|| {
+                Renderer::new(site, self.sources.iter().map(|(n, t)| (n, t)))
+                    .inspect_err(|err| {
+                        tracing::error!(error = %err, "templates do not load; plain pages sent");
+                    })
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
 /// The HTML answers of one site.
 pub struct Pages {
     site: SiteConfig,
-    /// The public pages, parsed as the service starts.
-    renderer: Option<Renderer>,
-    /// The staff's pages, parsed when the first one is asked for: a start (a Lambda's cold
-    /// start, which a beneficiary's submission waits for) does not parse the inbox's templates,
-    /// more than half of the service's. `None` inside when they do not load.
-    staff: OnceLock<Option<Renderer>>,
-    /// Their sources, with the templates they use.
-    staff_templates: Vec<(String, String)>,
+    /// Each public page (`RECEIVED`, `TRACK`, `FORM`, `ERROR`) with what it uses.
+    public: BTreeMap<&'static str, Templates>,
+    /// The staff's pages, together: the inbox's templates, more than half of the service's.
+    staff: Templates,
     assets: Assets,
     track_form: FormDef,
     /// The survey's address for each form whose confirmation invites to it.
@@ -152,11 +184,9 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// Prepares the templates of `content`; `site_url` replaces `site.yaml`'s `base_url` when set.
-    pub fn new(
-        content: &Content,
-        site_url: Option<&str>,
-    ) -> Result<Pages, forms::render::RenderError> {
+    /// Prepares the templates of `content`, parsed at their first use; `site_url` replaces
+    /// `site.yaml`'s `base_url` when set.
+    pub fn new(content: &Content, site_url: Option<&str>) -> Pages {
         let mut site = content.site.clone();
         if let Some(url) = site_url {
             site.base_url = url.to_string();
@@ -166,20 +196,18 @@ impl Pages {
             bytes(forms::render::CSS_FILE),
             bytes(forms::render::JS_FILE),
         );
-        let renderer = Renderer::new(&site, served(&content.templates, public_page))?;
-        let staff_templates = served(&content.templates, staff_page)
+        let public = PUBLIC
             .into_iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .map(|page| (page, Templates::new(&content.templates, |n| n == page)))
             .collect();
-        Ok(Pages {
+        Pages {
             site,
-            renderer: Some(renderer),
-            staff: OnceLock::new(),
-            staff_templates,
+            public,
+            staff: Templates::new(&content.templates, staff_page),
             assets,
             track_form: content.track.clone(),
             invites: content.survey_invites(),
-        })
+        }
     }
 
     fn context(&self, title: &str, path: &str) -> Context {
@@ -188,26 +216,13 @@ impl Pages {
         base_context(&self.site, &info, &self.assets)
     }
 
-    /// The staff's pages, parsed at the first call.
-    fn staff_renderer(&self) -> Option<&Renderer> {
-        self.staff
-            .get_or_init(|| {
-                let templates = self.staff_templates.iter().map(|(n, t)| (n, t));
-                Renderer::new(&self.site, templates)
-                    .inspect_err(|err| {
-                        tracing::error!(error = %err, "the staff's templates do not load; plain pages sent");
-                    })
-                    .ok()
-            })
-            .as_ref()
-    }
-
     fn render(&self, name: &str, ctx: &Context) -> Option<String> {
-        let renderer = if staff_page(name) {
-            self.staff_renderer()?
+        let templates = if staff_page(name) {
+            &self.staff
         } else {
-            self.renderer.as_ref()?
+            self.public.get(name)?
         };
+        let renderer = templates.renderer(&self.site)?;
         match renderer.render(name, ctx) {
             Ok(html) => Some(html),
             Err(err) => {
@@ -379,13 +394,14 @@ mod tests {
     #[test]
     fn the_service_parses_its_own_pages_and_what_they_use_not_the_sites() {
         let content = Content::embedded().unwrap_or_else(|_| panic!("the embedded content loads"));
-        let names = |rendered| -> Vec<&str> {
+        let names = |rendered: &dyn Fn(&str) -> bool| -> Vec<&str> {
             served(&content.templates, rendered)
                 .iter()
                 .map(|(n, _)| *n)
                 .collect()
         };
-        let (public, staff) = (names(public_page), names(staff_page));
+        let public = names(&|n| PUBLIC.contains(&n));
+        let staff = names(&staff_page);
         for needed in [
             "received.html",
             "track.html",
@@ -408,7 +424,7 @@ mod tests {
         }
         assert!(
             !public.iter().any(|n| n.starts_with(STAFF)),
-            "the staff's templates are parsed at start: {public:?}"
+            "the public pages parse the staff's templates: {public:?}"
         );
         for unused in [
             "policy.html",
@@ -421,16 +437,46 @@ mod tests {
                 "{unused} parsed"
             );
         }
+        // Each public page parses its own template and what it uses, not the other pages.
+        for page in PUBLIC {
+            let own = names(&|n| n == page);
+            assert!(
+                own.contains(&page) && own.contains(&"base.html"),
+                "{page}: {own:?}"
+            );
+            let others: Vec<_> = PUBLIC
+                .iter()
+                .filter(|p| **p != page && own.contains(p))
+                .collect();
+            assert!(others.is_empty(), "{page} parses {others:?}");
+        }
     }
 
     #[test]
-    fn the_staff_pages_load_at_their_first_use_and_render() {
+    fn templates_are_parsed_when_a_page_that_needs_them_is_first_asked_for() {
         let content = Content::embedded().unwrap_or_else(|_| panic!("the embedded content loads"));
-        let pages = Pages::new(&content, None).expect("the public pages load");
+        let pages = Pages::new(&content, None);
+        let parsed = |pages: &Pages| -> Vec<&str> {
+            let mut names: Vec<&str> = pages
+                .public
+                .iter()
+                .filter(|(_, t)| t.parsed.get().is_some())
+                .map(|(name, _)| *name)
+                .collect();
+            if pages.staff.parsed.get().is_some() {
+                names.push(STAFF);
+            }
+            names
+        };
+        assert_eq!(parsed(&pages), Vec::<&str>::new(), "parsed at start");
+
+        let html = pages.track(None);
+        assert_eq!(parsed(&pages), [TRACK]);
         assert!(
-            pages.staff.get().is_none(),
-            "parsed before a staff page was asked for"
+            html.contains("lang=\"ar\"") && html.contains("<form"),
+            "{html}"
         );
+
         let html = pages.staff(
             "sign_in.html",
             "الدخول",
@@ -438,8 +484,9 @@ mod tests {
             &serde_json::json!({"step": "password", "csrf": "c", "username": "", "session": "",
                 "secret": "", "error": null, "cognito": true, "local": false}),
         );
+        assert_eq!(parsed(&pages), [TRACK, STAFF]);
         assert!(
-            matches!(pages.staff.get(), Some(Some(_))),
+            matches!(pages.staff.parsed.get(), Some(Some(_))),
             "the staff's templates do not load"
         );
         assert!(html.contains("lang=\"ar\""), "{html}");

@@ -339,7 +339,7 @@ mod tests {
 
     async fn serve_panicking() -> String {
         let content = Content::embedded().expect("the embedded site parses");
-        let pages = Pages::new(&content, None).expect("the templates load");
+        let pages = Pages::new(&content, None);
         let db = crate::table::client(Some("http://127.0.0.1:9")).await;
         let config = crate::config::Config {
             site_url: Some("https://example.org".to_string()),

@@ -113,7 +113,7 @@ fn main() {
         std::process::exit(1);
     });
     let form = content.form(FORM).expect("the feedback form").clone();
-    let pages = Pages::new(&content, None).expect("the templates load");
+    let pages = Pages::new(&content, None);
 
     let valid = pairs(&[
         ("kind", "complaint"),
