@@ -98,7 +98,7 @@ def test_a_dry_run_prints_the_whole_deployment_in_order(bare_env):
     # opt-level 3 are release's own package settings, which both builds read.
     profiles = tomllib.loads((REPO / "Cargo.toml").read_text())["profile"]
     assert profiles["lambda"] == {"inherits": "release", "opt-level": "s", "lto": "fat", "codegen-units": 1}
-    assert profiles["release"]["package"]["phonenumber"]["opt-level"] == 3
+    assert profiles["release"]["package"]["tera"]["opt-level"] == 3
     # An explicit strategy, or cargo-lambda builds with `panic = "abort"` (catch-panic needs unwinding).
     assert profiles["release"]["panic"] == "unwind"
     assert build[build.index("sam"):] == [
