@@ -12,7 +12,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
  * Chromium's headless shell (Debian's chromium-headless-shell), which every test but Lighthouse
  * drives: the same engine as Debian's Chromium (Blink and V8, one release), without the desktop
  * browser around it. The full browser in its headless mode took more than twice the processor
- * time for the same suite (841 against 316 processor-seconds, every file of both sites).
+ * time for the same suite (841 against 312 processor-seconds, every file of both sites).
  */
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium-headless-shell';
 
