@@ -5,6 +5,7 @@
 //! says) by `mail-builder`, never by hand.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use forms::normalise::display_code;
 use forms::render::Renderer;
@@ -62,10 +63,15 @@ pub struct Mail {
 #[error("e-mail template {0} failed: {1}")]
 pub struct MailError(String, String);
 
-/// Renders the e-mails of one site.
+/// Renders the e-mails of one site. Its templates are parsed once, by the first e-mail or by
+/// [`Mailer::prepare`] (the service calls it on a thread of its own as it starts, so that a
+/// Lambda's first poll does not wait for it; a site without `notifications:` never needs them).
 pub struct Mailer {
     site: SiteConfig,
-    renderer: Renderer,
+    /// The e-mail templates' sources and `macros.html`, as (name, text).
+    sources: Vec<(String, String)>,
+    /// The parsed templates, or why they do not load (logged once).
+    renderer: OnceLock<Result<Renderer, String>>,
     /// The survey's address (relative) for each form whose closing invites to it.
     invites: BTreeMap<String, String>,
 }
@@ -99,34 +105,48 @@ pub struct DigestRow {
 }
 
 impl Mailer {
-    /// The mailer of `content`; `site_url` replaces `site.yaml`'s `base_url` when set (links).
+    /// The mailer of `content`, its templates parsed now; `site_url` replaces `site.yaml`'s
+    /// `base_url` when set (links).
     pub fn new(content: &Content, site_url: Option<&str>) -> Result<Mailer, MailError> {
+        let mailer = Mailer::unparsed(content, site_url);
+        mailer.prepare()?;
+        Ok(mailer)
+    }
+
+    /// The mailer of `content`, its templates parsed at the first e-mail (or by
+    /// [`Mailer::prepare`]). Should they not load, that is logged once and no e-mail is
+    /// recorded.
+    pub fn unparsed(content: &Content, site_url: Option<&str>) -> Mailer {
         let mut site = content.site.clone();
         if let Some(url) = site_url {
             site.base_url = url.trim_end_matches('/').to_string();
         }
-        let templates = content
+        let sources = content
             .templates
             .iter()
             .filter(|(n, _)| n.starts_with("email/") || n == "macros.html")
-            .map(|(n, t)| (n.as_str(), t.as_str()));
-        let renderer =
-            Renderer::new(&site, templates).map_err(|e| MailError("*".into(), e.to_string()))?;
-        Ok(Mailer {
+            .cloned()
+            .collect();
+        Mailer {
             site,
-            renderer,
+            sources,
+            renderer: OnceLock::new(),
             invites: content.survey_invites(),
-        })
+        }
     }
 
-    /// The mailer of `content`, or `None` (logged) when its templates do not load: no e-mail is
-    /// then recorded.
-    pub fn loaded(content: &Content, site_url: Option<&str>) -> Option<Mailer> {
-        Mailer::new(content, site_url)
-            .inspect_err(|err| {
-                tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded")
+    /// Parses the templates unless that is done: the renderer, or why the templates do not load.
+    pub fn prepare(&self) -> Result<&Renderer, MailError> {
+        self.renderer
+            .get_or_init(|| {
+                Renderer::new(&self.site, self.sources.iter().map(|(n, t)| (n, t)))
+                    .map_err(|e| e.to_string())
+                    .inspect_err(|err| {
+                        tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded");
+                    })
             })
-            .ok()
+            .as_ref()
+            .map_err(|e| MailError("*".into(), e.clone()))
     }
 
     /// The site's `notifications:`, when it sends e-mails.
@@ -165,7 +185,7 @@ impl Mailer {
     fn render(&self, kind: Kind, to: Vec<String>, ctx: &Context) -> Result<Mail, MailError> {
         let one = |ext: &str| {
             let name = format!("email/{}.{ext}", kind.as_str());
-            self.renderer
+            self.prepare()?
                 .render(&name, ctx)
                 .map_err(|e| MailError(name, e.to_string()))
         };

@@ -86,7 +86,7 @@ impl Staff {
     /// address).
     pub fn with_content(client: Client, table: impl Into<String>, content: Content) -> Staff {
         let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
-        let mailer = crate::mail::Mailer::loaded(&content, site_url.as_deref());
+        let mailer = Some(crate::mail::Mailer::unparsed(&content, site_url.as_deref()));
         Staff::with_mailer(client, table, content, mailer)
     }
 

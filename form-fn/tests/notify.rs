@@ -595,3 +595,29 @@ async fn closing_a_case_invites_to_the_survey_and_an_open_status_does_not() {
         assert_eq!(mail.text.contains(&link), invited, "{status:?}");
     }
 }
+
+#[tokio::test]
+async fn a_broken_email_template_loses_no_submission_and_records_no_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_path_buf();
+    let mut content = content();
+    let form = notified_form(&content);
+    let (_, text) = content
+        .templates
+        .iter_mut()
+        .find(|(n, _)| n == "email/staff.txt")
+        .expect("the site has the staff notice's template");
+    *text = "{{ form.title ".to_string();
+    let svc = start_configured(None, Some(content), |c| c.outbox_dir = Some(out)).await;
+
+    let code = submit(&svc, &form, &good_answers(&form)).await;
+    assert!(!code.is_empty(), "the beneficiary gets the tracking code");
+    assert_eq!(svc.submissions().await.len(), 1, "the submission is stored");
+    let db = form_fn::table::client(Some(&svc.endpoint)).await;
+    let outbox = Outbox::new(db, &svc.table);
+    assert!(
+        outbox.pending(100).await.unwrap().is_empty(),
+        "no e-mail is recorded from templates that do not load"
+    );
+    assert!(wait_for(dir.path(), 1).await.is_empty());
+}
