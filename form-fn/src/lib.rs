@@ -81,18 +81,6 @@ pub fn service_for(
     client: aws_sdk_dynamodb::Client,
 ) -> Result<axum::Router, StartError> {
     let pages = Pages::new(&content, config.site_url.as_deref());
-    let app = Arc::new(App::new(content, pages, config, client)?);
-    // The e-mail templates, parsed beside the start rather than before a Lambda's first poll;
-    // the first e-mail waits for this if it comes first.
-    let parsing = app.clone();
-    std::thread::spawn(move || {
-        if let Some(mailer) = parsing
-            .staff
-            .mailer()
-            .filter(|m| m.notifications().is_some())
-        {
-            let _ = mailer.prepare();
-        }
-    });
-    Ok(router::router(app, &config.cors_origins))
+    let app = App::new(content, pages, config, client)?;
+    Ok(router::router(Arc::new(app), &config.cors_origins))
 }

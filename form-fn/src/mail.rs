@@ -63,9 +63,9 @@ pub struct Mail {
 #[error("e-mail template {0} failed: {1}")]
 pub struct MailError(String, String);
 
-/// Renders the e-mails of one site. Its templates are parsed once, by the first e-mail or by
-/// [`Mailer::prepare`] (the service calls it on a thread of its own as it starts, so that a
-/// Lambda's first poll does not wait for it; a site without `notifications:` never needs them).
+/// Renders the e-mails of one site. Its templates are parsed once, by the first e-mail (the
+/// service's mailer: [`Mailer::unparsed`]) or as it is made ([`Mailer::new`]): a Lambda's cold
+/// start parses none, and one that answers a follow-up or a staff page never needs them.
 pub struct Mailer {
     site: SiteConfig,
     /// The e-mail templates' sources and `macros.html`, as (name, text).
@@ -109,13 +109,12 @@ impl Mailer {
     /// `base_url` when set (links).
     pub fn new(content: &Content, site_url: Option<&str>) -> Result<Mailer, MailError> {
         let mailer = Mailer::unparsed(content, site_url);
-        mailer.prepare()?;
+        mailer.renderer()?;
         Ok(mailer)
     }
 
-    /// The mailer of `content`, its templates parsed at the first e-mail (or by
-    /// [`Mailer::prepare`]). Should they not load, that is logged once and no e-mail is
-    /// recorded.
+    /// The mailer of `content`, its templates parsed at the first e-mail. Should they not load,
+    /// that is logged once and no e-mail is recorded.
     pub fn unparsed(content: &Content, site_url: Option<&str>) -> Mailer {
         let mut site = content.site.clone();
         if let Some(url) = site_url {
@@ -136,7 +135,7 @@ impl Mailer {
     }
 
     /// Parses the templates unless that is done: the renderer, or why the templates do not load.
-    pub fn prepare(&self) -> Result<&Renderer, MailError> {
+    fn renderer(&self) -> Result<&Renderer, MailError> {
         self.renderer
             .get_or_init(|| {
                 Renderer::new(&self.site, self.sources.iter().map(|(n, t)| (n, t)))
@@ -185,7 +184,7 @@ impl Mailer {
     fn render(&self, kind: Kind, to: Vec<String>, ctx: &Context) -> Result<Mail, MailError> {
         let one = |ext: &str| {
             let name = format!("email/{}.{ext}", kind.as_str());
-            self.prepare()?
+            self.renderer()?
                 .render(&name, ctx)
                 .map_err(|e| MailError(name, e.to_string()))
         };

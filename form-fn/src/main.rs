@@ -58,18 +58,17 @@ fn main() -> ExitCode {
 async fn run(config: Config) -> Result<(), String> {
     if config.lambda_runtime {
         let client = table::client(config.endpoint.as_deref()).await;
+        let router = form_fn::service(&config, client.clone()).map_err(|e| e.to_string())?;
         // The first store call's set-up (credentials, the TLS roots, the connection) is made
         // beside the first poll for an invocation rather than in the first request: one read of a
         // key that never exists, whose connection the first request then takes from the pool.
-        let warm = form_fn::store::Store::new(
-            client.clone(),
-            config.table.clone(),
-            config.client_key.clone(),
-        );
+        // Started once the service is built, so that on a single processor it does not delay
+        // the poll.
+        let warm =
+            form_fn::store::Store::new(client, config.table.clone(), config.client_key.clone());
         tokio::spawn(async move {
             let _ = warm.ping().await;
         });
-        let router = form_fn::service(&config, client).map_err(|e| e.to_string())?;
         return lambda_http::run(router).await.map_err(|e| e.to_string());
     }
     serve_locally(config).await
