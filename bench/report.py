@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Turns the JSON figures of one bench run into a Markdown report, with the machine and the date.
 
-Reads what exists of site.json, reload.json, cold_start.json, load.json, request_path.json and
-sizes.json in the work folder (a part that was skipped is left out), prints the report, and
+Reads what exists of site.json, reload.json, cold_start.json, cold_start_one_cpu.json, load.json,
+request_path.json and sizes.json in the work folder (a part that was skipped is left out), prints the report, and
 writes it to bench/results/<UTC date and time>.md and bench/results/latest.md.
 """
 
@@ -139,7 +139,7 @@ def site_section(site, reload) -> list[str]:
     return out
 
 
-def form_section(cold, loadfig, inproc, sizes) -> list[str]:
+def form_section(cold, cold_one, loadfig, inproc, sizes) -> list[str]:
     out = []
     if not any((cold, loadfig, inproc, sizes)):
         return out
@@ -155,6 +155,10 @@ def form_section(cold, loadfig, inproc, sizes) -> list[str]:
             "| --- | ---: | ---: |",
             f"| spawn → first poll of the runtime API | {cold['first_poll_ms_median']:.1f} ms | {cold['first_poll_ms_max']:.1f} ms |",
             f"| spawn → first submission answered | {cold['answered_ms_median']:.1f} ms | {cold['answered_ms_max']:.1f} ms |",
+            *([
+                f"| on one processor: spawn → first poll | {cold_one['first_poll_ms_median']:.1f} ms | {cold_one['first_poll_ms_max']:.1f} ms |",
+                f"| on one processor: spawn → first submission answered | {cold_one['answered_ms_median']:.1f} ms | {cold_one['answered_ms_max']:.1f} ms |",
+            ] if cold_one else []),
             "",
             f"Answer status: {', '.join(map(str, cold['status_codes']))}. Peak RSS after the first answer: "
             f"{mib(cold.get('peak_rss_kib'))}. Store: {cold.get('store', 'see bench/README.md')}.",
@@ -269,6 +273,7 @@ def main() -> int:
     lines += site_section(load(args.work, "site.json"), load(args.work, "reload.json"))
     lines += form_section(
         load(args.work, "cold_start.json"),
+        load(args.work, "cold_start_one_cpu.json"),
         load(args.work, "load.json"),
         load(args.work, "request_path.json"),
         load(args.work, "sizes.json"),

@@ -168,6 +168,9 @@ def main() -> int:
                     help="the local build of form-fn, started for its embedded store, which the Lambda binary uses")
     ap.add_argument("--data-file", required=True, help="the embedded store's file (FORMS_DATA_FILE)")
     ap.add_argument("--json", required=True, help="where to write the results")
+    ap.add_argument("--cpu", type=int, default=None,
+                    help="run the binary on this processor alone (a Lambda of little memory gets a "
+                         "fraction of one); by default on all of them")
     args = ap.parse_args()
     fields = json.loads(args.fields)
 
@@ -212,7 +215,9 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         env["AWS_LAMBDA_RUNTIME_API"] = f"127.0.0.1:{server.server_address[1]}"
         start = time.perf_counter()
-        proc = subprocess.Popen([args.binary], env=env, stdout=binary_log, stderr=binary_log)
+        pin = None if args.cpu is None else (lambda: os.sched_setaffinity(0, {args.cpu}))
+        proc = subprocess.Popen([args.binary], env=env, stdout=binary_log, stderr=binary_log,
+                                preexec_fn=pin)
         answered = rnd.done.wait(30)
         rss = peak_rss_kib(proc.pid)
         rnd.stop.set()
@@ -248,6 +253,7 @@ def main() -> int:
     result = {
         "store": "the local form-fn's embedded store (dynoxide, SQLite file) on loopback",
         "rounds": args.rounds,
+        "cpu": args.cpu,
         "first_poll_ms_median": statistics.median(inits) * 1000,
         "first_poll_ms_max": max(inits) * 1000,
         "answered_ms_median": statistics.median(answers) * 1000,
