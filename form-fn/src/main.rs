@@ -62,8 +62,9 @@ async fn run(config: Config) -> Result<(), String> {
         // The first store call's set-up (credentials, the TLS roots, the connection) is made
         // beside the first poll for an invocation rather than in the first request: one read of a
         // key that never exists, whose connection the first request then takes from the pool.
-        // Started once the service is built, so that on a single processor it does not delay
-        // the poll.
+        // Started once the service is built. On two processors it runs beside the poll and the
+        // first answer comes 4–7 ms sooner; on one, its work (the TLS roots) still comes before
+        // the poll (bench/results/2026-12-01-speed-round-6.md).
         let warm =
             form_fn::store::Store::new(client, config.table.clone(), config.client_key.clone());
         tokio::spawn(async move {
