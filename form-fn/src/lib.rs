@@ -37,6 +37,7 @@ pub mod staff;
 pub mod store;
 pub mod submit;
 pub mod table;
+mod templates;
 pub mod track;
 
 use std::sync::Arc;

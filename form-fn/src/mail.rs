@@ -5,7 +5,6 @@
 //! says) by `mail-builder`, never by hand.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use forms::normalise::display_code;
 use forms::render::Renderer;
@@ -14,6 +13,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::content::Content;
+use crate::templates::Templates;
 
 /// What an e-mail is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -68,10 +68,8 @@ pub struct MailError(String, String);
 /// start parses none, and one that answers a follow-up or a staff page never needs them.
 pub struct Mailer {
     site: SiteConfig,
-    /// The e-mail templates' sources and `macros.html`, as (name, text).
-    sources: Vec<(String, String)>,
-    /// The parsed templates, or why they do not load (logged once).
-    renderer: OnceLock<Result<Renderer, String>>,
+    /// `email/*` and what they use.
+    templates: Templates,
     /// The survey's address (relative) for each form whose closing invites to it.
     invites: BTreeMap<String, String>,
 }
@@ -120,32 +118,23 @@ impl Mailer {
         if let Some(url) = site_url {
             site.base_url = url.trim_end_matches('/').to_string();
         }
-        let sources = content
-            .templates
-            .iter()
-            .filter(|(n, _)| n.starts_with("email/") || n == "macros.html")
-            .cloned()
-            .collect();
+        let templates = Templates::new(
+            &content.templates,
+            |n| n.starts_with("email/"),
+            "no e-mail is recorded",
+        );
         Mailer {
             site,
-            sources,
-            renderer: OnceLock::new(),
+            templates,
             invites: content.survey_invites(),
         }
     }
 
-    /// Parses the templates unless that is done: the renderer, or why the templates do not load.
+    /// The templates, parsed at the first call; or why they do not load.
     fn renderer(&self) -> Result<&Renderer, MailError> {
-        self.renderer
-            .get_or_init(|| {
-                Renderer::new(&self.site, self.sources.iter().map(|(n, t)| (n, t)))
-                    .map_err(|e| e.to_string())
-                    .inspect_err(|err| {
-                        tracing::error!(error = %err, "e-mail templates do not load: no e-mail is recorded");
-                    })
-            })
-            .as_ref()
-            .map_err(|e| MailError("*".into(), e.clone()))
+        self.templates
+            .renderer(&self.site)
+            .map_err(|e| MailError("*".into(), e.to_string()))
     }
 
     /// The site's `notifications:`, when it sends e-mails.

@@ -7,14 +7,14 @@
 //! facts is sent instead.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-use forms::render::{Assets, PageInfo, Renderer, base_context};
+use forms::render::{Assets, PageInfo, base_context};
 use forms::{FieldError, FormDef, SiteConfig};
 use serde::Serialize;
 use tera::Context;
 
 use crate::content::Content;
+use crate::templates::Templates;
 
 /// The confirmation of a stored submission.
 const RECEIVED: &str = "received.html";
@@ -30,56 +30,12 @@ const STAFF: &str = "staff/";
 /// The public pages the service renders (those above).
 const PUBLIC: [&str; 4] = [RECEIVED, TRACK, FORM, ERROR];
 
+/// What the service sends when a page's templates do not load.
+const PLAIN: &str = "plain pages sent";
+
 /// Whether the template `name` is one of the staff's pages.
 fn staff_page(name: &str) -> bool {
     name.starts_with(STAFF) && name.ends_with(".html")
-}
-
-/// The templates of `all` that `rendered` picks, with every one they extend, include or import.
-/// The site's own pages are site-gen's and the e-mails the mailer's: parsing them here only made
-/// the start longer (a third of the templates' text).
-fn served(all: &[(String, String)], rendered: impl Fn(&str) -> bool) -> Vec<(&str, &str)> {
-    let find = |name: &str| all.iter().find(|(n, _)| n == name);
-    let mut wanted: std::collections::BTreeSet<&str> = all
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .filter(|n| rendered(n))
-        .collect();
-    let mut queue: Vec<&str> = wanted.iter().copied().collect();
-    while let Some(name) = queue.pop() {
-        let Some((_, text)) = find(name) else {
-            continue;
-        };
-        for used in uses(text) {
-            if let Some((n, _)) = find(used)
-                && wanted.insert(n.as_str())
-            {
-                queue.push(n.as_str());
-            }
-        }
-    }
-    all.iter()
-        .filter(|(n, _)| wanted.contains(n.as_str()))
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect()
-}
-
-/// The templates a Tera template names in its `extends`, `include` and `import` tags.
-fn uses(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{%") {
-        let tag = &rest[start + 2..];
-        let Some(end) = tag.find("%}") else { break };
-        let mut words = tag[..end]
-            .trim_matches(|c: char| c == '-' || c.is_whitespace())
-            .split_whitespace();
-        if let (Some("extends" | "include" | "import"), Some(name)) = (words.next(), words.next()) {
-            out.push(name.trim_matches(|c| c == '"' || c == '\''));
-        }
-        rest = &tag[end + 2..];
-    }
-    out
 }
 
 /// A confirmation: what `received.html` shows.
@@ -132,44 +88,6 @@ pub struct ErrorView<'a> {
     pub retry: bool,
 }
 
-/// Templates parsed when a page that needs them is first asked for, not as the service starts:
-/// a Lambda's cold start (which the first request waits for) parses nothing, and the first
-/// request only what its own page uses. A template that does not load is reported once in the
-/// log; its pages are then sent plain (`site-gen check` reports such a template before any
-/// deployment: the site's build parses every template).
-struct Templates {
-    /// The sources, with the templates they extend, include or import.
-    sources: Vec<(String, String)>,
-    /// `None` inside when they do not load.
-    parsed: OnceLock<Option<Renderer>>,
-}
-
-impl Templates {
-    /// The templates of `all` that `rendered` picks, and what they use, not parsed yet.
-    fn new(all: &[(String, String)], rendered: impl Fn(&str) -> bool) -> Self {
-        Templates {
-            sources: served(all, rendered)
-                .into_iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
-            parsed: OnceLock::new(),
-        }
-    }
-
-    /// The renderer of these templates, parsed at the first call.
-    fn renderer(&self, site: &SiteConfig) -> Option<&Renderer> {
-        self.parsed
-            .get_or_init(|| {
-                Renderer::new(site, self.sources.iter().map(|(n, t)| (n, t)))
-                    .inspect_err(|err| {
-                        tracing::error!(error = %err, "templates do not load; plain pages sent");
-                    })
-                    .ok()
-            })
-            .as_ref()
-    }
-}
-
 /// The HTML answers of one site.
 pub struct Pages {
     site: SiteConfig,
@@ -198,12 +116,15 @@ impl Pages {
         );
         let public = PUBLIC
             .into_iter()
-            .map(|page| (page, Templates::new(&content.templates, |n| n == page)))
+            .map(|page| {
+                let only = Templates::new(&content.templates, |n| n == page, PLAIN);
+                (page, only)
+            })
             .collect();
         Pages {
             site,
             public,
-            staff: Templates::new(&content.templates, staff_page),
+            staff: Templates::new(&content.templates, staff_page, PLAIN),
             assets,
             track_form: content.track.clone(),
             invites: content.survey_invites(),
@@ -222,7 +143,7 @@ impl Pages {
         } else {
             self.public.get(name)?
         };
-        let renderer = templates.renderer(&self.site)?;
+        let renderer = templates.renderer(&self.site).ok()?;
         match renderer.render(name, ctx) {
             Ok(html) => Some(html),
             Err(err) => {
@@ -390,6 +311,7 @@ fn plain(site: &SiteConfig, title: &str, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::templates::served;
 
     #[test]
     fn the_service_parses_its_own_pages_and_what_they_use_not_the_sites() {
@@ -460,10 +382,10 @@ mod tests {
             let mut names: Vec<&str> = pages
                 .public
                 .iter()
-                .filter(|(_, t)| t.parsed.get().is_some())
+                .filter(|(_, t)| t.loaded().is_some())
                 .map(|(name, _)| *name)
                 .collect();
-            if pages.staff.parsed.get().is_some() {
+            if pages.staff.loaded().is_some() {
                 names.push(STAFF);
             }
             names
@@ -486,7 +408,7 @@ mod tests {
         );
         assert_eq!(parsed(&pages), [TRACK, STAFF]);
         assert!(
-            matches!(pages.staff.parsed.get(), Some(Some(_))),
+            pages.staff.loaded() == Some(true),
             "the staff's templates do not load"
         );
         assert!(html.contains("lang=\"ar\""), "{html}");
@@ -494,11 +416,5 @@ mod tests {
             !html.contains("تعذّر عرض الصفحة"),
             "the plain page was sent: {html}"
         );
-    }
-
-    #[test]
-    fn extends_include_and_import_tags_are_read_with_their_whitespace_control() {
-        let text = r#"{%- extends "base.html" -%}{% import 'macros.html' as m %}{% if x %}{% include "part.html" %}{% endif %}{{ y }}"#;
-        assert_eq!(uses(text), ["base.html", "macros.html", "part.html"]);
     }
 }

@@ -84,7 +84,7 @@ pub fn ascii_digits(text: &str) -> String {
 /// `None` when it is not a valid number.
 ///
 /// A Saudi number is read with Saudi Arabia's metadata alone ([`SAUDI`]), ready in about 3 ms of
-/// processor; every country's metadata, whose patterns take about 100 ms of processor to
+/// processor; every country's metadata, whose patterns take about 90 ms of processor to
 /// check when they are loaded, only for a number written with another country's code, once per
 /// process.
 pub fn phone(text: &str) -> Option<String> {

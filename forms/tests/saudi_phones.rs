@@ -1,5 +1,5 @@
 //! Saudi phone numbers, valid or not, are read with Saudi Arabia's metadata alone: every
-//! country's (about 100 ms of processor to load, which a form service's first answer after a cold
+//! country's (about 90 ms of processor to load, which a form service's first answer after a cold
 //! start would wait for) is loaded only for a number written with another country's code. A test
 //! binary of its own, so that no other test has loaded that metadata before this one looks.
 
