@@ -62,12 +62,13 @@ async fn run(config: Config) -> Result<(), String> {
         // The first store call's set-up (credentials, the TLS roots, the connection) is made
         // beside the first poll for an invocation rather than in the first request: one read of a
         // key that never exists, whose connection the first request then takes from the pool.
-        // Started once the service is built. On two processors it runs beside the poll and the
-        // first answer comes 4–7 ms sooner; on one, its work (the TLS roots) still comes before
-        // the poll (bench/results/2026-12-01-speed-round-6.md).
+        // The roots are read first on a thread of the lowest priority, so that on one processor
+        // the poll is sent before them (bench/results/2026-12-01-speed-round-7.md).
+        let roots = form_fn::https::prepare_roots();
         let warm =
             form_fn::store::Store::new(client, config.table.clone(), config.client_key.clone());
         tokio::spawn(async move {
+            let _ = roots.await;
             let _ = warm.ping().await;
         });
         return lambda_http::run(router).await.map_err(|e| e.to_string());
