@@ -102,6 +102,8 @@ fn with_connect_timeout(timeout: Option<Duration>) -> Result<Https, String> {
     }
     let mut http = HttpConnector::new();
     http.enforce_http(false);
+    // A request's bytes leave at once (no waiting for the last segment's acknowledgement).
+    http.set_nodelay(true);
     http.set_connect_timeout(timeout);
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(tls()?.clone())
@@ -116,10 +118,13 @@ fn with_connect_timeout(timeout: Option<Duration>) -> Result<Https, String> {
     Ok(client)
 }
 
-/// The SDK's HTTP client: each of its connectors is [`with_connect_timeout`]'s client for the
-/// SDK client's connect timeout.
+/// The SDK's HTTP client: one connector per pair of timeouts the SDK's clients ask for, each on
+/// [`with_connect_timeout`]'s client for its connect timeout.
 #[derive(Debug)]
 struct ForSdk;
+
+/// A connector's timeouts: to connect, and to read the answer.
+type Timeouts = (Option<Duration>, Option<Duration>);
 
 impl HttpClient for ForSdk {
     fn http_connector(
@@ -127,10 +132,18 @@ impl HttpClient for ForSdk {
         settings: &HttpConnectorSettings,
         _components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        SharedHttpConnector::new(Connector {
-            connect_timeout: settings.connect_timeout(),
-            read_timeout: settings.read_timeout(),
-        })
+        static CONNECTORS: Mutex<Vec<(Timeouts, SharedHttpConnector)>> = Mutex::new(Vec::new());
+        let timeouts = (settings.connect_timeout(), settings.read_timeout());
+        let mut connectors = CONNECTORS.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, connector)) = connectors.iter().find(|(t, _)| *t == timeouts) {
+            return connector.clone();
+        }
+        let connector = SharedHttpConnector::new(Connector {
+            client: with_connect_timeout(timeouts.0),
+            read_timeout: timeouts.1,
+        });
+        connectors.push((timeouts, connector.clone()));
+        connector
     }
 
     fn connector_metadata(&self) -> Option<ConnectorMetadata> {
@@ -138,19 +151,19 @@ impl HttpClient for ForSdk {
     }
 }
 
-/// One SDK client's connector: its timeouts.
+/// One SDK connector: its client (or why there is none) and its read timeout.
 #[derive(Debug)]
 struct Connector {
-    connect_timeout: Option<Duration>,
+    client: Result<Https, String>,
     read_timeout: Option<Duration>,
 }
 
 impl SdkConnector for Connector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let (connect_timeout, read_timeout) = (self.connect_timeout, self.read_timeout);
+        let read_timeout = self.read_timeout;
+        let client = self.client.clone();
         HttpConnectorFuture::new(async move {
-            let client = with_connect_timeout(connect_timeout)
-                .map_err(|e| ConnectorError::other(e.into(), None))?;
+            let client = client.map_err(|e| ConnectorError::other(e.into(), None))?;
             let request = request
                 .try_into_http1x()
                 .map_err(|e| ConnectorError::user(e.into()))?;
