@@ -48,9 +48,9 @@ pub fn client() -> Result<Https, String> {
 }
 
 /// Reads the system's roots on a thread of its own at the lowest priority (Linux's `SCHED_IDLE`),
-/// which runs only while no other thread of the process can: on one processor the start's own
+/// which runs only when its processor has nothing else to run: on one processor the start's own
 /// work (the Lambda's first poll) goes first, and the roots are read while it waits. Resolves
-/// once they are read.
+/// once they are read (at once if no thread could be started).
 pub fn prepare_roots() -> tokio::sync::oneshot::Receiver<()> {
     let (done, ready) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
