@@ -86,11 +86,8 @@ impl App {
         let site_url = config.site_url.as_deref().unwrap_or(&content.site.base_url);
         let site_origin = origin_of(site_url);
         let captcha = captcha_verifier(&content, config)?;
-        let mailer = Some(crate::mail::Mailer::unparsed(
-            &content,
-            config.site_url.as_deref(),
-        ));
-        let from = mailer.as_ref().and_then(crate::mail::Mailer::from);
+        let mailer = crate::mail::Mailer::unparsed(&content, config.site_url.as_deref());
+        let from = mailer.from();
         let outbox_wake = match (
             &config.outbox_dir,
             from,

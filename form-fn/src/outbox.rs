@@ -92,16 +92,13 @@ pub fn puts(
 /// is the submission's version after the change.
 pub fn status_change_puts(
     table_name: &str,
-    mailer: Option<&crate::mail::Mailer>,
+    mailer: &crate::mail::Mailer,
     form: &forms::FormDef,
     record: &crate::record::Record,
     version: u64,
     status: forms::Status,
     message: Option<&str>,
 ) -> Vec<TransactWriteItem> {
-    let Some(mailer) = mailer else {
-        return Vec::new();
-    };
     match mailer.status_change(form, &record.code, status, message, &record.values) {
         Ok(Some(mail)) => puts(
             table_name,

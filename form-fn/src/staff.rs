@@ -47,7 +47,7 @@ pub struct Staff {
     table: String,
     content: Content,
     /// Renders the e-mail a status change records for the beneficiary.
-    mailer: Option<crate::mail::Mailer>,
+    mailer: crate::mail::Mailer,
 }
 
 /// A failed operation, in words for the staff member.
@@ -86,7 +86,7 @@ impl Staff {
     /// address).
     pub fn with_content(client: Client, table: impl Into<String>, content: Content) -> Staff {
         let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
-        let mailer = Some(crate::mail::Mailer::unparsed(&content, site_url.as_deref()));
+        let mailer = crate::mail::Mailer::unparsed(&content, site_url.as_deref());
         Staff::with_mailer(client, table, content, mailer)
     }
 
@@ -96,7 +96,7 @@ impl Staff {
         client: Client,
         table: impl Into<String>,
         content: Content,
-        mailer: Option<crate::mail::Mailer>,
+        mailer: crate::mail::Mailer,
     ) -> Staff {
         Staff {
             client,
@@ -122,8 +122,8 @@ impl Staff {
     }
 
     /// The mailer of the site's e-mails.
-    pub fn mailer(&self) -> Option<&crate::mail::Mailer> {
-        self.mailer.as_ref()
+    pub fn mailer(&self) -> &crate::mail::Mailer {
+        &self.mailer
     }
 
     fn forms(&self, filter: &Filter) -> Result<Vec<&FormDef>, StaffError> {

@@ -101,7 +101,7 @@ pub struct NewSubmission<'a> {
     /// Caught by the spam trap: kept apart and briefly (see [`crate::table`]).
     pub spam: bool,
     /// Renders the e-mails recorded with it in the outbox (none for a trapped one).
-    pub mailer: Option<&'a crate::mail::Mailer>,
+    pub mailer: &'a crate::mail::Mailer,
     /// A survey answer given in an interview and entered by staff (`None` from the site).
     pub entered: Option<Entered<'a>>,
 }
@@ -119,10 +119,10 @@ impl NewSubmission<'_> {
     /// fails (the tests render each one) is logged and records none: the submission is still
     /// stored.
     fn outbox_puts(&self, table: &str, code: &str, now: u64) -> Vec<TransactWriteItem> {
-        let Some(mailer) = self.mailer.filter(|_| !self.spam) else {
+        if self.spam {
             return Vec::new();
-        };
-        match mailer.new_submission(
+        }
+        match self.mailer.new_submission(
             self.form,
             code,
             &self.received_at,

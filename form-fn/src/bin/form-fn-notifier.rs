@@ -30,7 +30,7 @@ impl Notifier {
         let staff = Staff::new(db.clone(), config.table.clone()).map_err(|e| e.to_string())?;
         let from = staff
             .mailer()
-            .and_then(|m| m.from())
+            .from()
             .ok_or("the site sends no e-mail: site.yaml has no notifications:")?;
         let ses_endpoint = std::env::var("AWS_ENDPOINT_URL_SESV2")
             .ok()
@@ -48,10 +48,7 @@ impl Notifier {
     /// Records the day's digest in the outbox (the stream then sends it); false when there was
     /// nothing to say.
     async fn digest(&self) -> Result<bool, String> {
-        let Some(mailer) = self.staff.mailer() else {
-            return Ok(false);
-        };
-        let Some(mail) = digest::compose(&self.staff, mailer)
+        let Some(mail) = digest::compose(&self.staff, self.staff.mailer())
             .await
             .map_err(|e| e.to_string())?
         else {

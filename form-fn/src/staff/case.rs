@@ -291,7 +291,7 @@ impl Staff {
         let mails = |record: &Record, version: u64| match self.content.form(&record.form) {
             Some(form) => crate::outbox::status_change_puts(
                 &self.table,
-                self.mailer.as_ref(),
+                &self.mailer,
                 form,
                 record,
                 version,
