@@ -49,15 +49,19 @@ pub fn client() -> Result<Https, String> {
 
 /// Reads the system's roots on a thread of its own at the lowest priority (Linux's `SCHED_IDLE`),
 /// which runs only when its processor has nothing else to run: on one processor the start's own
-/// work (the Lambda's first poll) goes first, and the roots are read while it waits. Resolves
-/// once they are read (at once if no thread could be started).
+/// work (the Lambda's first poll) goes first, and the roots are read while it waits. A call that
+/// needs them sooner reads them itself rather than wait for a thread that a busy processor may
+/// never run. Resolves once the thread is done (at once if none could be started).
 pub fn prepare_roots() -> tokio::sync::oneshot::Receiver<()> {
     let (done, ready) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
         .name("tls-roots".into())
         .spawn(move || {
             lowest_priority();
-            let _ = tls();
+            if TLS.get().is_none() {
+                // Read outside the cell, so that no caller waits on this thread.
+                let _ = TLS.set(read_roots());
+            }
             let _ = done.send(());
         });
     if let Err(e) = spawned {
@@ -76,20 +80,23 @@ fn lowest_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lowest_priority() {}
 
-/// The TLS settings of every connection: rustls on ring, the system's roots read once.
+/// The TLS settings of every connection, read once: by the first call, or by [`prepare_roots`].
+static TLS: OnceLock<Result<ClientConfig, String>> = OnceLock::new();
+
+/// [`TLS`], read now if no one has yet.
 fn tls() -> Result<&'static ClientConfig, String> {
-    static TLS: OnceLock<Result<ClientConfig, String>> = OnceLock::new();
-    TLS.get_or_init(|| {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        Ok(ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_native_roots()
-            .map_err(|e| format!("no root certificates: {e}"))?
-            .with_no_client_auth())
-    })
-    .as_ref()
-    .map_err(String::clone)
+    TLS.get_or_init(read_roots).as_ref().map_err(String::clone)
+}
+
+/// rustls on ring with the system's roots.
+fn read_roots() -> Result<ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_native_roots()
+        .map_err(|e| format!("no root certificates: {e}"))?
+        .with_no_client_auth())
 }
 
 /// The client that connects within `timeout`: one per timeout the callers use (the store's, the
