@@ -60,7 +60,21 @@ report() {
   printf '::: %s %s in %.0fs (processor time %.0fs)\n' "$1" "$result" "$wall" "$cpu"
 }
 
-echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) processors"
+# Free space on the build's disk, said at the start and the end: a build that fills the disk fails
+# in the linker, whose message (after a command line of several kilobytes) is easy to miss. A
+# whole run on a fresh clone writes about 4 GiB into it (the debug build, the Python and npm
+# packages), besides the cargo registry and Debian's packages.
+disk_free() {
+  df -Pk . | awk 'NR == 2 { printf "%.1f GiB free on the build disk", $4 / 1048576 }'
+}
+disk_free_kib() {
+  df -Pk . | awk 'NR == 2 { print $4 }'
+}
+
+echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) processors, $(disk_free)"
+if [ "$(disk_free_kib)" -lt $((5 * 1048576)) ]; then
+  echo "::: warning: less than 5 GiB free; the build may fail in the linker (No space left on device)"
+fi
 for i in "${!steps[@]}"; do
   step=${steps[$i]}
   if [ -n "${ONE_AT_A_TIME:-}" ] || [ "${#steps[@]}" -eq 1 ]; then
@@ -83,7 +97,7 @@ for i in "${background[@]}"; do
   cat "$logs/$i.log"
   report "${steps[$i]}" "$logs/$i.end"
 done
-echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg), $(disk_free)"
 [ "$failed" -gt 0 ] && printf 'failed: %s\n' "${failed_steps[@]}"
 echo "steps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
