@@ -43,6 +43,12 @@ run() {
   read -r wall user system <"$2.time"
   echo "$status $wall $(awk "BEGIN { print $user + $system }")" >"$2"
 }
+# Prints step $1's output file, each line over 2,000 bytes cut to its start: when linking fails,
+# rustc prints the linker's whole command line (tens of kilobytes) before the linker's own message,
+# which a reader, or a log viewer that shows a part, would otherwise miss.
+print_log() {
+  LC_ALL=C awk '{ if (length($0) > 2000) print substr($0, 1, 2000) " [... " length($0) - 2000 " bytes cut]"; else print }' "$1"
+}
 # Prints how step $1 ended (file $2 written by run), and counts it.
 passed=0
 failed=0
@@ -94,7 +100,7 @@ done
 for i in "${background[@]}"; do
   wait "${pids[i]}"
   echo "::: ${steps[$i]}"
-  cat "$logs/$i.log"
+  print_log "$logs/$i.log"
   report "${steps[$i]}" "$logs/$i.end"
 done
 echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg), $(disk_free)"
