@@ -70,11 +70,11 @@ report() {
 # in the linker, whose message (after a command line of several kilobytes) is easy to miss. A
 # whole run on a fresh clone writes about 4 GiB into it (the debug build, the Python and npm
 # packages), besides the cargo registry and Debian's packages.
-disk_free() {
-  df -Pk . | awk 'NR == 2 { printf "%.1f GiB free on the build disk", $4 / 1048576 }'
-}
 disk_free_kib() {
   df -Pk . | awk 'NR == 2 { print $4 }'
+}
+disk_free() {
+  awk -v kib="$(disk_free_kib)" 'BEGIN { printf "%.1f GiB free on the build disk", kib / 1048576 }'
 }
 
 echo "::: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) processors, $(disk_free)"
